@@ -1,0 +1,46 @@
+# The front door. Every target installs the Debian packages it needs first;
+# the logic lives in CMake, tests/ and tools/.
+BUILD      := build
+SANITIZE   := build/sanitize
+JOBS       ?= $(shell nproc)
+ANSWERS    ?= examples/answers.toml
+
+CMAKE := cmake -G Ninja -Wno-dev
+
+.PHONY: all build test demo bench fuzz deb bundle format tidy clean deps
+
+all: build
+
+deps:
+	@tools/install-deps.sh build
+
+# Release executables, fully static, in build/bin/.
+build: deps
+	@$(CMAKE) -S . -B $(BUILD) -DKHA_STATIC=ON -DKHA_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Every test through CTest, in an ASan+UBSan build, plus the e2e scenarios
+# that need the static executables from `make build`.
+test: build
+	@tools/install-deps.sh test
+	@$(CMAKE) -S . -B $(SANITIZE) -DKHA_SANITIZE=ON -DKHA_TESTS=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(SANITIZE) -j $(JOBS)
+	@cd $(SANITIZE) && KHA_STATIC_BIN=$(CURDIR)/$(BUILD)/bin ctest --output-on-failure -j $(JOBS)
+
+# The main job on the embedded example: every node rendered under build/demo/<node>/.
+demo: build
+	@tools/demo.sh $(BUILD)/bin/kha-install $(ANSWERS) $(BUILD)/demo
+
+bench: build
+	@tools/install-deps.sh test bench
+	@tests/bench/run.sh $(BUILD)
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+tidy:
+	@$(CMAKE) -S . -B $(SANITIZE) -DKHA_SANITIZE=ON >/dev/null
+	@run-clang-tidy -quiet -p $(SANITIZE) $$(git ls-files '*.cc' | grep -v '^tests/fuzz/')
+
+clean:
+	rm -rf $(BUILD)
