@@ -35,6 +35,13 @@ bench: build
 	@tools/install-deps.sh test bench
 	@tests/bench/run.sh $(BUILD)
 
+# Every libFuzzer target for a bounded time from its corpus in tests/fuzz/.
+fuzz:
+	@tools/install-deps.sh build fuzz
+	@CC=clang CXX=clang++ $(CMAKE) -S . -B build/fuzz -DKHA_FUZZ=ON -DKHA_TESTS=OFF >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+	@tests/fuzz/run.sh build/fuzz
+
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
 

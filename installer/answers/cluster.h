@@ -79,6 +79,7 @@ struct ComponentSettings {
 };
 
 struct ProxySettings {
+  std::string bin = "/usr/local/sbin/kha-proxy";
   int port = 8080;
   int alive = 1;  // seconds between probes of dead backends
   int xhttp = 1;  // Pound's xHTTP level: 1 allows PUT, PATCH, DELETE
