@@ -45,7 +45,8 @@ struct IpAddress {
 struct Backend {
   IpAddress address;
   int port = 0;
-  int priority = 5;  // 1-9: relative weight when choosing among live backends
+  int priority = 5;       // 1-9: relative weight when choosing among live backends
+  bool disabled = false;  // `Disabled 1`: configured but not used until enabled
   // Idle timeout waiting for the backend (no byte for this long), never a
   // limit on the whole response. Inherited from the global TimeOut.
   Seconds timeout{15};
