@@ -1,0 +1,307 @@
+#include "installer/apply/apply.h"
+
+#include <cerrno>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "common/file_util.h"
+#include "installer/apply/manifest.h"
+#include "installer/apply/unified_diff.h"
+#include "installer/digest/sha256.h"
+
+namespace kha::apply {
+namespace {
+
+constexpr char kStateFolder[] = "/var/lib/kha";
+
+std::string ParentOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Target paths are absolute and normalised so that the symlink check sees
+// every component, and they fit the manifest's one-line, tab-separated records.
+void CheckTargetPath(const std::string& path) {
+  auto fail = [&](const char* why) {
+    throw ApplyError("bad target path \"" + path + "\": " + why + "; nothing was changed");
+  };
+  if (path.empty() || path[0] != '/') fail("not absolute");
+  if (path == "/" || path.back() == '/') fail("not a file name");
+  for (char c : path) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) fail("contains a control character");
+  }
+  for (size_t start = 1; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    std::string_view part(path.data() + start, slash - start);
+    if (part.empty() || part == "." || part == "..") fail("not normalised");
+    start = slash + 1;
+  }
+  if (path == kStateFolder || path.starts_with(std::string(kStateFolder) + "/"))
+    fail("inside kha's own /var/lib/kha");
+}
+
+std::string UtcTimestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
+
+// The manifest as it is (text and parsed); an empty one when there is none.
+struct LoadedManifest {
+  std::optional<std::string> text;
+  Manifest manifest;
+};
+
+LoadedManifest LoadManifest(Transaction& transaction) {
+  LoadedManifest loaded;
+  std::optional<FileStat> stat = transaction.CheckedStat(kManifestPath);
+  if (!stat) return loaded;
+  std::string host_path = transaction.HostPath(kManifestPath);
+  if (stat->type != FileStat::Type::kRegular)
+    throw ApplyError("the manifest " + host_path + " is not a regular file");
+  loaded.text = transaction.disk().ReadFile(host_path);
+  loaded.manifest = ParseManifest(*loaded.text, host_path);
+  return loaded;
+}
+
+struct PlannedFile {
+  const FileToWrite* file = nullptr;
+  Change change = Change::kCreated;
+  std::string old_content;
+  mode_t old_mode = 0;
+  // The old content is not what kha wrote last time, so it is saved first.
+  bool needs_backup = false;
+};
+
+std::vector<PlannedFile> Plan(Transaction& transaction, const std::vector<FileToWrite>& files,
+                              const Manifest& manifest) {
+  std::set<std::string> seen;
+  for (const FileToWrite& file : files) {
+    CheckTargetPath(file.path);
+    if (!seen.insert(file.path).second)
+      throw ApplyError("the file " + file.path + " is listed twice; nothing was changed");
+  }
+  std::vector<PlannedFile> planned;
+  for (const FileToWrite& file : files) {
+    PlannedFile plan;
+    plan.file = &file;
+    std::optional<FileStat> stat = transaction.CheckedStat(file.path);
+    if (stat) {
+      std::string host_path = transaction.HostPath(file.path);
+      if (stat->type != FileStat::Type::kRegular)
+        throw ApplyError("cannot write " + file.path + ": " + host_path + " is not a regular file");
+      plan.old_content = transaction.disk().ReadFile(host_path);
+      plan.old_mode = stat->mode;
+      bool same = plan.old_content == file.content && plan.old_mode == (file.mode & 07777);
+      plan.change = same ? Change::kUnchanged : Change::kUpdated;
+      auto entry = manifest.files.find(file.path);
+      bool written_by_kha = entry != manifest.files.end() &&
+                            entry->second.sha256 == digest::Sha256Hex(plan.old_content);
+      plan.needs_backup = !same && !written_by_kha;
+    }
+    planned.push_back(std::move(plan));
+  }
+  return planned;
+}
+
+// /var/lib/kha/backup/<timestamp>, with ".1", ".2", … when a run in the same
+// second already used it.
+std::string ChooseBackupFolder(Transaction& transaction, const ApplyOptions& options) {
+  std::string base = std::string(kBackupFolder) + "/" +
+                     (options.timestamp.empty() ? UtcTimestamp() : options.timestamp);
+  std::string folder = base;
+  for (int n = 1; transaction.CheckedStat(folder); ++n) folder = base + "." + std::to_string(n);
+  return folder;
+}
+
+std::string DiffFor(const PlannedFile& plan) {
+  const FileToWrite& file = *plan.file;
+  std::string relative = file.path.substr(1);
+  if (plan.change == Change::kCreated) {
+    return "new file mode " + OctalMode(file.mode) + "\n" +
+           UnifiedDiff("", file.content, "/dev/null", "b/" + relative);
+  }
+  std::string diff;
+  if (plan.old_mode != (file.mode & 07777))
+    diff = "old mode " + OctalMode(plan.old_mode) + "\nnew mode " + OctalMode(file.mode) + "\n";
+  return diff + UnifiedDiff(plan.old_content, file.content, "a/" + relative, "b/" + relative);
+}
+
+[[noreturn]] void RollBackAndThrow(Transaction& transaction, const std::exception& error) {
+  std::string message = error.what();
+  bool changed = transaction.has_changes();
+  std::vector<std::string> problems = transaction.Rollback();
+  if (!changed) {
+    if (!message.ends_with("nothing was changed")) message += "; nothing was changed";
+  } else if (problems.empty()) {
+    message += "; every change of this run was rolled back";
+  } else {
+    message += "; the rollback was incomplete:";
+    for (const std::string& problem : problems) message += "\n  " + problem;
+  }
+  throw ApplyError(message);
+}
+
+}  // namespace
+
+std::string_view ChangeName(Change change) {
+  switch (change) {
+    case Change::kCreated:
+      return "create";
+    case Change::kUpdated:
+      return "update";
+    case Change::kUnchanged:
+      break;
+  }
+  return "unchanged";
+}
+
+bool AnyChange(const std::vector<FileResult>& results) {
+  for (const FileResult& result : results) {
+    if (result.change != Change::kUnchanged) return true;
+  }
+  return false;
+}
+
+std::vector<FileResult> PlanFiles(const std::string& root, const std::vector<FileToWrite>& files,
+                                  Disk& disk, const ApplyOptions& options) {
+  Transaction reader(root, disk);  // used for its checked look-ups only
+  LoadedManifest loaded = LoadManifest(reader);
+  std::vector<PlannedFile> planned = Plan(reader, files, loaded.manifest);
+  std::vector<FileResult> results;
+  std::string backup_folder;
+  for (const PlannedFile& plan : planned) {
+    FileResult result{plan.file->path, plan.change, "", ""};
+    if (plan.needs_backup) {
+      if (backup_folder.empty()) backup_folder = ChooseBackupFolder(reader, options);
+      result.backup = backup_folder + plan.file->path;
+    }
+    if (plan.change != Change::kUnchanged) result.diff = DiffFor(plan);
+    results.push_back(std::move(result));
+  }
+  reader.Commit();
+  return results;
+}
+
+std::vector<FileResult> ApplyFiles(Transaction& transaction, const std::vector<FileToWrite>& files,
+                                   const ApplyOptions& options) {
+  try {
+    LoadedManifest loaded = LoadManifest(transaction);
+    Manifest& manifest = loaded.manifest;
+    std::vector<PlannedFile> planned = Plan(transaction, files, manifest);
+    std::vector<FileResult> results;
+    std::string backup_folder;
+    for (const PlannedFile& plan : planned) {
+      const FileToWrite& file = *plan.file;
+      FileResult result{file.path, plan.change, "", ""};
+      if (plan.change == Change::kUnchanged) {
+        results.push_back(std::move(result));
+        continue;
+      }
+      if (plan.needs_backup) {
+        if (backup_folder.empty()) backup_folder = ChooseBackupFolder(transaction, options);
+        result.backup = backup_folder + file.path;
+        for (std::string& folder : transaction.MakeDirectories(ParentOf(result.backup)))
+          manifest.directories.insert(std::move(folder));
+        transaction.WriteFile(result.backup, plan.old_content, plan.old_mode);
+      }
+      for (std::string& folder : transaction.MakeDirectories(ParentOf(file.path)))
+        manifest.directories.insert(std::move(folder));
+      transaction.WriteFile(file.path, file.content, file.mode);
+
+      ManifestEntry entry{static_cast<mode_t>(file.mode & 07777), digest::Sha256Hex(file.content),
+                          result.backup};
+      auto earlier = manifest.files.find(file.path);
+      // Uninstall restores what was there before kha first wrote the file.
+      if (earlier != manifest.files.end()) entry.backup = earlier->second.backup;
+      manifest.files[file.path] = entry;
+      results.push_back(std::move(result));
+    }
+    if (AnyChange(results)) {
+      for (std::string& folder : transaction.MakeDirectories(kStateFolder))
+        manifest.directories.insert(std::move(folder));
+      std::string text = FormatManifest(manifest);
+      if (text != loaded.text) transaction.WriteFile(kManifestPath, text, 0644);
+    }
+    return results;
+  } catch (const std::exception& error) {
+    RollBackAndThrow(transaction, error);
+  }
+}
+
+std::vector<FileResult> ApplyFiles(const std::string& root, const std::vector<FileToWrite>& files,
+                                   Disk& disk, const ApplyOptions& options) {
+  Transaction transaction(root, disk);
+  std::vector<FileResult> results = ApplyFiles(transaction, files, options);
+  transaction.Commit();
+  return results;
+}
+
+UninstallResult Uninstall(const std::string& root, Disk& disk) {
+  Transaction transaction(root, disk);
+  UninstallResult result;
+  try {
+    LoadedManifest loaded = LoadManifest(transaction);
+    if (!loaded.text) {
+      transaction.Commit();
+      return result;
+    }
+    result.had_manifest = true;
+    for (const auto& [path, entry] : loaded.manifest.files) {
+      std::string host_path = transaction.HostPath(path);
+      transaction.CheckedStat(ParentOf(path));  // refuses symlinks on the way
+      std::optional<FileStat> stat = disk.Stat(host_path);
+      std::optional<std::string> backup;
+      if (!entry.backup.empty() && transaction.CheckedStat(entry.backup))
+        backup = disk.ReadFile(transaction.HostPath(entry.backup));
+      std::string saved_in =
+          entry.backup.empty() ? "" : "; the file it replaced is in " + entry.backup;
+
+      if (stat && (stat->type != FileStat::Type::kRegular ||
+                   digest::Sha256Hex(disk.ReadFile(host_path)) != entry.sha256)) {
+        result.kept.push_back(path);
+        result.warnings.push_back("kept " + path + ": changed since kha wrote it" + saved_in);
+        continue;
+      }
+      if (!stat) result.warnings.push_back(path + " was already removed");
+      if (!entry.backup.empty() && !backup) {
+        result.warnings.push_back("cannot restore " + path + ": its backup " + entry.backup +
+                                  " is missing");
+      }
+      if (backup) {
+        mode_t mode = transaction.CheckedStat(entry.backup)->mode;
+        transaction.WriteFile(path, *backup, mode);
+        transaction.RemoveFile(entry.backup);
+        result.restored.push_back(path);
+      } else if (stat) {
+        transaction.RemoveFile(path);
+        result.removed.push_back(path);
+      }
+    }
+    transaction.RemoveFile(kManifestPath);
+    // Deepest first: a folder sorts after its parent.
+    for (auto folder = loaded.manifest.directories.rbegin();
+         folder != loaded.manifest.directories.rend(); ++folder) {
+      std::optional<FileStat> stat = transaction.CheckedStat(*folder);
+      if (!stat || stat->type != FileStat::Type::kDirectory) continue;
+      try {
+        transaction.RemoveDirectory(*folder);
+      } catch (const SystemError& error) {
+        // Someone else's files live there now: the folder stays.
+        if (error.error_number() != ENOTEMPTY && error.error_number() != EEXIST) throw;
+      }
+    }
+    transaction.Commit();
+    return result;
+  } catch (const std::exception& error) {
+    RollBackAndThrow(transaction, error);
+  }
+}
+
+}  // namespace kha::apply

@@ -1,0 +1,154 @@
+#include "installer/apply/transaction.h"
+
+#include <cerrno>
+#include <utility>
+
+#include "common/file_util.h"
+#include "common/log.h"
+
+namespace kha::apply {
+namespace {
+
+// "/a/b/c" -> {"/a", "/a/b", "/a/b/c"}; paths were validated as absolute
+// and normalised by the caller.
+std::vector<std::string> Prefixes(const std::string& path) {
+  std::vector<std::string> prefixes;
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    prefixes.push_back(path.substr(0, slash));
+  }
+  if (path != "/") prefixes.push_back(path);
+  return prefixes;
+}
+
+std::string ParentOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Transaction::Transaction(std::string root, Disk& disk) : root_(std::move(root)), disk_(disk) {
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  if (root_.empty()) root_ = "/";
+}
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  for (const std::string& problem : Rollback()) Log::Error(problem);
+}
+
+std::string Transaction::HostPath(const std::string& path) const {
+  return root_ == "/" ? path : root_ + path;
+}
+
+std::optional<FileStat> Transaction::CheckedStat(const std::string& path) {
+  std::vector<std::string> prefixes = Prefixes(path);
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    std::string host_path = HostPath(prefixes[i]);
+    std::optional<FileStat> stat = disk_.Stat(host_path);
+    if (!stat) return std::nullopt;  // nothing below a missing folder exists either
+    if (stat->type == FileStat::Type::kSymlink) {
+      throw ApplyError("refusing to follow the symlink " + host_path + " (on the way to " + path +
+                       ")");
+    }
+    if (i + 1 == prefixes.size()) return stat;
+    if (stat->type != FileStat::Type::kDirectory)
+      throw ApplyError("cannot write " + path + ": " + host_path + " is not a folder");
+  }
+  return disk_.Stat(HostPath(path));  // only for path "/"
+}
+
+void Transaction::MakeRoot() {
+  if (root_ == "/" || disk_.Stat(root_)) return;
+  // Missing ancestors of the root, created top-down; undone like any folder.
+  std::vector<std::string> missing;
+  for (std::string folder = root_; folder != "/" && !disk_.Stat(folder); folder = ParentOf(folder))
+    missing.insert(missing.begin(), folder);
+  for (const std::string& folder : missing) {
+    disk_.MakeDirectory(folder, 0755);
+    undo_.push_back({Undo::Kind::kRemoveDirectory, folder, "", 0});
+  }
+}
+
+std::vector<std::string> Transaction::MakeDirectories(const std::string& path) {
+  MakeRoot();
+  std::vector<std::string> created;
+  for (const std::string& prefix : Prefixes(path)) {
+    std::optional<FileStat> stat = CheckedStat(prefix);
+    if (stat) {
+      if (stat->type != FileStat::Type::kDirectory)
+        throw ApplyError("cannot create the folder " + path + ": " + HostPath(prefix) +
+                         " is not a folder");
+      continue;
+    }
+    disk_.MakeDirectory(HostPath(prefix), 0755);
+    undo_.push_back({Undo::Kind::kRemoveDirectory, HostPath(prefix), "", 0});
+    created.push_back(prefix);
+  }
+  return created;
+}
+
+void Transaction::WriteFile(const std::string& path, const std::string& content, mode_t mode) {
+  std::optional<FileStat> stat = CheckedStat(path);
+  std::string host_path = HostPath(path);
+  if (stat && stat->type != FileStat::Type::kRegular)
+    throw ApplyError("cannot write " + path + ": " + host_path + " is not a regular file");
+  Undo undo{Undo::Kind::kRemoveFile, host_path, "", 0};
+  if (stat) undo = {Undo::Kind::kRestoreFile, host_path, disk_.ReadFile(host_path), stat->mode};
+  disk_.WriteFile(host_path, content, mode);
+  undo_.push_back(std::move(undo));
+}
+
+void Transaction::RemoveFile(const std::string& path) {
+  std::optional<FileStat> stat = CheckedStat(path);
+  std::string host_path = HostPath(path);
+  if (!stat || stat->type != FileStat::Type::kRegular)
+    throw ApplyError("cannot remove " + path + ": " + host_path + " is not a regular file");
+  Undo undo{Undo::Kind::kRestoreFile, host_path, disk_.ReadFile(host_path), stat->mode};
+  disk_.RemoveFile(host_path);
+  undo_.push_back(std::move(undo));
+}
+
+void Transaction::RemoveDirectory(const std::string& path) {
+  std::optional<FileStat> stat = CheckedStat(path);
+  std::string host_path = HostPath(path);
+  if (!stat || stat->type != FileStat::Type::kDirectory)
+    throw ApplyError("cannot remove the folder " + path + ": " + host_path + " is not a folder");
+  disk_.RemoveDirectory(host_path);
+  undo_.push_back({Undo::Kind::kMakeDirectory, host_path, "", stat->mode});
+}
+
+void Transaction::Commit() {
+  undo_.clear();
+  open_ = false;
+}
+
+std::vector<std::string> Transaction::Rollback() {
+  std::vector<std::string> problems;
+  for (auto undo = undo_.rbegin(); undo != undo_.rend(); ++undo) {
+    try {
+      switch (undo->kind) {
+        case Undo::Kind::kRemoveFile:
+          disk_.RemoveFile(undo->host_path);
+          break;
+        case Undo::Kind::kRestoreFile:
+          disk_.WriteFile(undo->host_path, undo->content, undo->mode);
+          break;
+        case Undo::Kind::kRemoveDirectory:
+          disk_.RemoveDirectory(undo->host_path);
+          break;
+        case Undo::Kind::kMakeDirectory:
+          disk_.MakeDirectory(undo->host_path, undo->mode);
+          break;
+      }
+    } catch (const std::exception& error) {
+      problems.push_back(std::string("rollback: ") + error.what());
+    }
+  }
+  undo_.clear();
+  open_ = false;
+  return problems;
+}
+
+}  // namespace kha::apply
