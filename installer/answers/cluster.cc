@@ -16,7 +16,9 @@ std::string_view RoleName(Role role) {
   return "?";
 }
 
-bool Node::Has(Role role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
+bool Node::Has(Role role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 std::string PortRange::ToString() const {
   return std::to_string(first) + '-' + std::to_string(last);

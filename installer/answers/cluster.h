@@ -11,8 +11,9 @@ namespace kha::answers {
 
 // Where a value stood in the answer file, for messages about it.
 struct Place {
-  int line = 0;
-  int column = 0;
+  int line = 0;    // 1-based; 0 when the value was not written (a default)
+  int column = 0;  // 1-based
+  bool operator==(const Place&) const = default;
 };
 
 enum class Role { kEtcd, kMaster, kWorker };
@@ -25,6 +26,7 @@ struct Node {
   Place place;  // the [[node]] table
   Place name_place;
   Place ip_place;
+  Place roles_place;
 
   bool Has(Role role) const;
 };
@@ -33,17 +35,20 @@ struct PortRange {
   int first = 30000;
   int last = 32767;
   std::string ToString() const;  // "30000-32767"
+  bool operator==(const PortRange&) const = default;
 };
 
 struct ClusterSettings {
   std::string token = "etcd-cluster-1";
   Cidr service_cluster_ip_range{Ipv4{0xC0A80300}, 24};  // 192.168.3.0/24
   PortRange service_node_port_range;
+  bool operator==(const ClusterSettings&) const = default;
 };
 
 struct KubernetesSettings {
   std::string bin_dir = "/opt/bin";  // where kube-* binaries live
   int log_level = 2;                 // --v
+  bool operator==(const KubernetesSettings&) const = default;
 };
 
 struct EtcdSettings {
@@ -52,6 +57,7 @@ struct EtcdSettings {
   std::string data_dir = "/opt/etcd";
   std::string bin = "/opt/bin/etcd";
   std::vector<std::string> extra_args;
+  bool operator==(const EtcdSettings&) const = default;
 };
 
 struct FlannelSettings {
@@ -60,6 +66,7 @@ struct FlannelSettings {
   std::string bin = "/opt/bin/flanneld";
   std::string iface;  // -iface; empty lets flannel choose
   std::vector<std::string> extra_args;
+  bool operator==(const FlannelSettings&) const = default;
 };
 
 struct ApiserverSettings {
@@ -72,10 +79,12 @@ struct ApiserverSettings {
   std::string tls_cert_file = "/srv/kubernetes/server.cert";
   std::string tls_private_key_file = "/srv/kubernetes/server.key";
   std::vector<std::string> extra_args;
+  bool operator==(const ApiserverSettings&) const = default;
 };
 
 struct ComponentSettings {
   std::vector<std::string> extra_args;
+  bool operator==(const ComponentSettings&) const = default;
 };
 
 struct ProxySettings {
@@ -88,6 +97,7 @@ struct ProxySettings {
   std::string group = "www-data";
   int log_level = 1;
   std::string health_check = "/healthz";  // HTTP probe path; empty for TCP only
+  bool operator==(const ProxySettings&) const = default;
 };
 
 struct Cluster {
