@@ -86,6 +86,7 @@ class Reader {
     for (auto&& [key, node] : document) {
       const Place key_place = PlaceOf(key.source());
       if (key.str() == "node") {
+        places["node"] = key_place;
         ReadNodes(node, key_place, cluster);
         continue;
       }
@@ -164,8 +165,8 @@ class Reader {
       if (!table.contains(spec.name))
         Error(node.place, who + " is missing the key " + Quoted(spec.name));
     }
-    if (table.contains("roles") && node.roles.empty() && !role_errors_)
-      Error(PlaceOf(table.at("roles").source()), who + " has no roles",
+    if (node.roles_place.line > 0 && node.roles.empty() && !role_errors_)
+      Error(node.roles_place, who + " has no roles",
             "give it one or more of \"etcd\", \"master\" and \"worker\"");
     role_errors_ = false;
     cluster.nodes.push_back(std::move(node));

@@ -43,6 +43,8 @@ class Validator {
   void CheckNodes() {
     const std::vector<Node>& nodes = cluster_.nodes;
     if (nodes.empty()) {
+      // A "node" key that held no usable table was reported where it stands.
+      if (places_.contains("node")) return;
       Error({}, "no nodes: the file has no [[node]] table",
             "add a [[node]] table with name, ip and roles for each machine");
       return;
@@ -77,8 +79,8 @@ class Validator {
     if (etcd > 0 && etcd % 2 == 0) {
       diagnostics_.Warning(cluster_.source_file, 0, 0,
                            std::to_string(etcd) +
-                               " etcd members: an even number survives no more failures than " +
-                               std::to_string(etcd - 1),
+                               " etcd members: an even number tolerates no more failures than " +
+                               std::to_string(etcd - 1) + (etcd == 2 ? " member" : " members"),
                            "etcd works while a majority (" + std::to_string(etcd / 2 + 1) + " of " +
                                std::to_string(etcd) + ") is up; use an odd number of members");
     }

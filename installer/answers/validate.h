@@ -10,8 +10,9 @@
 
 namespace kha::answers {
 
-// Where each written key stood, by "section.key"; keys left at their default
-// are absent, and messages then point at what was written.
+// Where each written key stood, by "section.key" (and "node" for the [[node]]
+// array); keys left at their default are absent, and messages then point at
+// what was written.
 using KeyPlaces = std::map<std::string, Place, std::less<>>;
 
 // Port clashes on a node, overlapping networks, duplicate or missing nodes,
