@@ -165,6 +165,13 @@ class Parser {
         ParseBlock(directive->opens, child, statement);
       } else if (values) {
         directive->set(scope, *values, where);
+      } else {
+        // A wrong argument still counts as given, so the checks after
+        // parsing do not report the same line again ("has no Address").
+        std::vector<Value> given(1);
+        given[0].integer = -1;
+        given[0].address.text = "?";
+        directive->set(scope, given, where);
       }
     }
     if (opening != nullptr) MissingEnd(*opening);
