@@ -26,6 +26,7 @@ class Validator {
   void Run() {
     CheckNodes();
     CheckNetworks();
+    CheckBindAddress();
     for (const Node& node : cluster_.nodes) CheckPorts(node);
   }
 
@@ -112,6 +113,23 @@ class Validator {
         Error(node.ip_place,
               who + " has IP " + node.ip.ToString() + ", inside flannel.network " + pods.ToString(),
               "pod IPs and host IPs must come from separate ranges");
+    }
+  }
+
+  // The proxies reach each apiserver at its master's IP, so the insecure port
+  // must listen there: on every address, or on the one master's own.
+  void CheckBindAddress() {
+    const std::string& address = cluster_.apiserver.insecure_bind_address;
+    if (address == "0.0.0.0") return;
+    for (const Node* master : cluster_.NodesWith(Role::kMaster)) {
+      if (master->ip_place.line == 0 || master->ip.ToString() == address) continue;
+      const std::string who =
+          master->name_place.line > 0 ? "master " + Quoted(master->name) : "a master";
+      Error(PlaceOf("apiserver.insecure_bind_address"),
+            "apiserver.insecure_bind_address " + address + " is not the IP of " + who + " (" +
+                master->ip.ToString() + ")",
+            "every master's apiserver binds this address; \"0.0.0.0\" binds them all");
+      return;
     }
   }
 

@@ -124,7 +124,7 @@ std::optional<ValueError> ParseCidrValue(std::string_view text, Cidr& out) {
   if (slash != std::string_view::npos) {
     std::optional<Ipv4> ip = Ipv4::Parse(text.substr(0, slash));
     std::optional<int64_t> prefix = Decimal(text.substr(slash + 1));
-    if (ip && prefix && *prefix <= 32 && text.substr(slash + 1).size() <= 2) {
+    if (ip && prefix && *prefix >= 0 && *prefix <= 32 && text.substr(slash + 1).size() <= 2) {
       Cidr network{*ip, static_cast<int>(*prefix)};
       network.base.value &= network.Mask();
       return ValueError{Quoted(text) + " has host bits set",

@@ -162,6 +162,15 @@ roles = ["etcd", "master", "worker"]
      "192.168.3.0/24\n"
      "    Service IPs are virtual; pods could not reach a host inside their range",
      true},
+    {"apiserver bound to one address with several masters",
+     "[apiserver]\ninsecure_bind_address = \"10.211.55.14\"\n",
+     "a.toml:2:25: error: apiserver.insecure_bind_address 10.211.55.14 is not the IP of master "
+     "\"infra1\" (10.211.55.15)\n"
+     "    every master's apiserver binds this address; \"0.0.0.0\" binds them all"},
+    {"apiserver bound to loopback", "[apiserver]\ninsecure_bind_address = \"127.0.0.1\"\n",
+     "a.toml:2:25: error: apiserver.insecure_bind_address 127.0.0.1 is not the IP of master "
+     "\"infra0\" (10.211.55.14)\n"
+     "    every master's apiserver binds this address; \"0.0.0.0\" binds them all"},
     {"node name of 63 characters",
      "[[node]]\nname = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
      "ip = \"10.0.0.1\"\nroles = [\"etcd\", \"master\"]\n",
