@@ -1,0 +1,85 @@
+#include "proxy/net/error_page.h"
+
+namespace kha::proxy::net {
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Error";
+  }
+}
+
+namespace {
+
+std::string_view Explanation(int status) {
+  switch (status) {
+    case 400:
+      return "The request could not be parsed.";
+    case 405:
+      return "This method is not allowed here.";
+    case 413:
+      return "The request body is larger than this proxy accepts.";
+    case 414:
+      return "The request line is longer than this proxy accepts.";
+    case 431:
+      return "The request headers are larger than this proxy accepts.";
+    case 501:
+      return "This method or transfer coding is not supported.";
+    case 503:
+      return "No backend is available for this request right now.";
+    default:
+      return "The proxy could not complete this request.";
+  }
+}
+
+}  // namespace
+
+void FormatErrorResponse(int status, std::string_view custom_body, bool keep_alive,
+                         std::string& out) {
+  std::string_view reason = ReasonPhrase(status);
+  std::string page;
+  std::string_view body = custom_body;
+  if (body.empty()) {
+    page.append("<html><head><title>")
+        .append(std::to_string(status))
+        .append(" ")
+        .append(reason)
+        .append("</title></head><body><h1>")
+        .append(reason)
+        .append("</h1><p>")
+        .append(Explanation(status))
+        .append("</p></body></html>\n");
+    body = page;
+  }
+  out.clear();
+  out.append("HTTP/1.1 ")
+      .append(std::to_string(status))
+      .append(" ")
+      .append(reason)
+      .append("\r\nContent-Type: text/html\r\nContent-Length: ")
+      .append(std::to_string(body.size()))
+      .append("\r\nCache-Control: no-cache, no-store\r\n");
+  out.append(keep_alive ? "" : "Connection: close\r\n").append("\r\n").append(body);
+}
+
+}  // namespace kha::proxy::net

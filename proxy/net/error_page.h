@@ -1,0 +1,17 @@
+// Answers the proxy gives itself (no backend involved), Pound-style: an HTML
+// page, the configured ErrNNN file's content when one is set.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kha::proxy::net {
+
+std::string_view ReasonPhrase(int status);
+
+// Writes a complete HTTP/1.1 response into `out` (replacing its content).
+// `custom_body` replaces the built-in page when not empty.
+void FormatErrorResponse(int status, std::string_view custom_body, bool keep_alive,
+                         std::string& out);
+
+}  // namespace kha::proxy::net

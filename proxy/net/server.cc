@@ -1,0 +1,337 @@
+#include "proxy/net/server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+#include "common/log.h"
+#include "proxy/net/server_impl.h"
+
+namespace kha::proxy::net {
+
+using asio::ip::tcp;
+
+namespace {
+
+constexpr int kBacklog = 1024;
+
+int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
+  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), what);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  // Each event loop gets its own socket; the kernel spreads connections.
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 ||
+      ::listen(fd, kBacklog) != 0) {
+    int error = errno;
+    ::close(fd);
+    throw std::system_error(error, std::generic_category(), what);
+  }
+  return fd;
+}
+
+uint16_t LocalPort(int fd) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+  }
+  return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+}
+
+void ForEachService(const Plan& plan, const auto& f) {
+  for (const ListenerPlan& l : plan.listeners) {
+    for (const ServicePlan& s : l.services) f(s);
+  }
+  for (const ServicePlan& s : plan.global_services) f(s);
+}
+
+asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
+  while (!worker.stopping) {
+    asio::error_code ec;
+    tcp::socket socket =
+        co_await acceptor.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (worker.stopping || ec == asio::error::operation_aborted) co_return;
+      // Out of descriptors: back off instead of spinning on the error.
+      asio::steady_timer pause(worker.io, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    StartSession(worker, acceptor.listener, std::move(socket));
+  }
+}
+
+void BeginStop(Worker& worker, Seconds grace) {
+  if (worker.stopping) return;
+  worker.stopping = true;
+  for (auto& a : worker.acceptors) {
+    asio::error_code ignored;
+    a->acceptor.close(ignored);
+  }
+  worker.probe_timer.cancel();
+  CloseIdleSessions(worker);
+  worker.grace_timer.expires_after(grace);
+  worker.grace_timer.async_wait([&worker](const asio::error_code& ec) {
+    if (!ec) worker.io.stop();  // Grace is over: drop what is left
+  });
+  worker.MaybeFinishStop();
+}
+
+balance::BackendView ViewOf(int index, const BackendPlan& b) {
+  balance::BackendView view;
+  view.index = index;
+  view.address = b.state->address();
+  view.port = b.state->port();
+  view.priority = b.state->priority();
+  view.status = b.state->status();
+  view.active_connections = b.state->active_connections();
+  view.requests_served = b.state->requests_served();
+  view.last_error = b.state->last_error();
+  return view;
+}
+
+balance::ServiceView ViewOf(int index, const ServicePlan& s) {
+  balance::ServiceView view;
+  view.index = index;
+  view.name = s.name;
+  for (size_t i = 0; i < s.backends.size(); ++i) {
+    view.backends.push_back(ViewOf(static_cast<int>(i), s.backends[i]));
+  }
+  if (s.emergency) view.emergency = ViewOf(0, *s.emergency);
+  return view;
+}
+
+}  // namespace
+
+void Worker::MaybeFinishStop() {
+  if (stopping && sessions.empty()) grace_timer.cancel();
+}
+
+std::shared_ptr<const LivePlan> Compile(const Plan& plan, int threads) {
+  auto live = std::make_shared<LivePlan>();
+  live->plan = plan;
+  live->selectors.resize(static_cast<size_t>(std::max(threads, 1)));
+  for (auto& map : live->selectors) {
+    ForEachService(live->plan, [&](const ServicePlan& s) {
+      std::vector<balance::Backend*> backends;
+      for (const BackendPlan& b : s.backends) backends.push_back(b.state.get());
+      map.emplace(&s, balance::Selector(std::move(backends)));
+    });
+  }
+  return live;
+}
+
+void AdoptBackendState(Plan& next, const Plan& previous) {
+  std::multimap<std::string, std::shared_ptr<balance::Backend>> old;
+  ForEachService(previous, [&](const ServicePlan& s) {
+    for (const BackendPlan& b : s.backends) old.emplace(b.state->name(), b.state);
+    if (s.emergency) old.emplace(s.emergency->state->name(), s.emergency->state);
+  });
+  auto adopt = [&](BackendPlan& b) {
+    auto [first, last] = old.equal_range(b.state->name());
+    for (auto it = first; it != last; ++it) {
+      if (it->second->priority() == b.state->priority() &&
+          it->second->emergency() == b.state->emergency()) {
+        b.state = it->second;
+        old.erase(it);  // one old backend feeds one new one
+        return;
+      }
+    }
+  };
+  auto walk = [&](std::vector<ServicePlan>& services) {
+    for (ServicePlan& s : services) {
+      for (BackendPlan& b : s.backends) adopt(b);
+      if (s.emergency) adopt(*s.emergency);
+    }
+  };
+  for (ListenerPlan& l : next.listeners) walk(l.services);
+  walk(next.global_services);
+}
+
+Server::Server(Plan plan) : impl_(std::make_unique<Impl>(std::move(plan))) {}
+
+Server::~Server() {
+  for (auto& bound : impl_->bound) {
+    for (int fd : bound.fds) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+}
+
+void Server::SetRequestLog(RequestLogHook hook) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->log_hook = std::move(hook);
+}
+
+void Server::Bind() {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->bound.empty()) return;
+  int per_listener = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const ListenerPlan& l : impl_->plan.listeners) {
+    std::string what = "bind " + l.address + ":" + std::to_string(l.port);
+    asio::error_code ec;
+    asio::ip::address address = asio::ip::make_address(l.address, ec);
+    if (ec) {
+      throw std::system_error(EINVAL, std::generic_category(), what + ": not a numeric address");
+    }
+    Impl::BoundListener bound;
+    bound.v6 = address.is_v6();
+    bound.port = l.port;
+    for (int i = 0; i < per_listener; ++i) {
+      // Port 0 (tests) picks a port once; the other sockets share it.
+      bound.fds.push_back(BindOne(tcp::endpoint(address, bound.port), what));
+      if (bound.port == 0) bound.port = LocalPort(bound.fds.back());
+    }
+    impl_->bound.push_back(std::move(bound));
+  }
+}
+
+std::vector<uint16_t> Server::BoundPorts() const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<uint16_t> ports;
+  for (const auto& bound : impl_->bound) ports.push_back(bound.port);
+  return ports;
+}
+
+void Server::Run(int threads) {
+  threads = std::max(threads, 1);
+  Bind();
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stop_requested) return;
+    impl_->threads = threads;
+    impl_->live = Compile(impl_->plan, threads);
+    for (int t = 0; t < threads; ++t) {
+      auto worker = std::make_unique<Worker>(*impl_, t);
+      worker->plan = impl_->live;
+      for (size_t l = 0; l < impl_->bound.size(); ++l) {
+        const auto& fds = impl_->bound[l].fds;
+        int count = static_cast<int>(fds.size());
+        // Socket i belongs to thread i % threads; extra threads share by dup.
+        std::vector<int> mine;
+        for (int i = t; i < count; i += threads) mine.push_back(::dup(fds[i]));
+        if (t >= count) mine.push_back(::dup(fds[t % count]));
+        for (int fd : mine) {
+          auto protocol = impl_->bound[l].v6 ? tcp::v6() : tcp::v4();
+          worker->acceptors.push_back(std::make_unique<Worker::Acceptor>(
+              Worker::Acceptor{static_cast<int>(l), tcp::acceptor(worker->io, protocol, fd)}));
+        }
+      }
+      impl_->workers.push_back(std::move(worker));
+    }
+    // The workers own duplicates now; close the originals so a stopped
+    // server releases its ports.
+    for (auto& bound : impl_->bound) {
+      for (int& fd : bound.fds) {
+        ::close(fd);
+        fd = -1;
+      }
+    }
+  }
+  for (auto& worker : impl_->workers) {
+    for (auto& acceptor : worker->acceptors) {
+      asio::co_spawn(worker->io, AcceptLoop(*worker, *acceptor), asio::detached);
+    }
+  }
+  StartProber(*impl_->workers[0]);
+  std::vector<std::thread> others;
+  for (int t = 1; t < threads; ++t) {
+    others.emplace_back([w = impl_->workers[t].get()] { w->io.run(); });
+  }
+  impl_->workers[0]->io.run();
+  for (auto& t : others) t.join();
+  std::lock_guard lock(impl_->mutex);
+  impl_->workers.clear();
+}
+
+void Server::Stop(std::chrono::seconds grace) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->stop_requested = true;
+  impl_->stop_grace = grace;
+  for (auto& worker : impl_->workers) {
+    Worker* w = worker.get();
+    asio::post(w->io, [w, grace] { BeginStop(*w, grace); });
+  }
+}
+
+void Server::Reload(Plan plan) {
+  std::lock_guard lock(impl_->mutex);
+  const Plan& old = impl_->plan;
+  if (plan.listeners.size() != old.listeners.size()) {
+    throw std::invalid_argument("reload cannot add or remove listeners; restart kha-proxy");
+  }
+  for (size_t i = 0; i < plan.listeners.size(); ++i) {
+    if (plan.listeners[i].address != old.listeners[i].address ||
+        (plan.listeners[i].port != old.listeners[i].port && old.listeners[i].port != 0)) {
+      throw std::invalid_argument(
+          "reload cannot move a listener to another address; restart kha-proxy");
+    }
+  }
+  AdoptBackendState(plan, old);
+  impl_->plan = std::move(plan);
+  if (impl_->workers.empty()) return;
+  impl_->live = Compile(impl_->plan, impl_->threads);
+  for (auto& worker : impl_->workers) {
+    Worker* w = worker.get();
+    asio::post(w->io, [w, live = impl_->live] {
+      w->plan = live;
+      w->pool.Clear();  // connections to removed backends go with it
+    });
+  }
+}
+
+balance::RuntimeView Server::Snapshot() const {
+  std::lock_guard lock(impl_->mutex);
+  balance::RuntimeView view;
+  const Plan& plan = impl_->plan;
+  for (size_t l = 0; l < plan.listeners.size(); ++l) {
+    const ListenerPlan& lp = plan.listeners[l];
+    balance::ListenerView listener;
+    listener.index = static_cast<int>(l);
+    listener.protocol = "http";
+    listener.address = lp.address;
+    listener.port = l < impl_->bound.size() ? impl_->bound[l].port : lp.port;
+    for (size_t s = 0; s < lp.services.size(); ++s) {
+      listener.services.push_back(ViewOf(static_cast<int>(s), lp.services[s]));
+    }
+    view.listeners.push_back(std::move(listener));
+  }
+  for (size_t s = 0; s < plan.global_services.size(); ++s) {
+    view.global_services.push_back(ViewOf(static_cast<int>(s), plan.global_services[s]));
+  }
+  return view;
+}
+
+std::optional<std::string> Server::SetBackendEnabled(int listener, int service, int backend,
+                                                     bool enabled) {
+  std::lock_guard lock(impl_->mutex);
+  const Plan& plan = impl_->plan;
+  std::string where =
+      std::to_string(listener) + "/" + std::to_string(service) + "/" + std::to_string(backend);
+  const std::vector<ServicePlan>* services = nullptr;
+  if (listener == -1) {
+    services = &plan.global_services;
+  } else if (listener >= 0 && static_cast<size_t>(listener) < plan.listeners.size()) {
+    services = &plan.listeners[listener].services;
+  } else {
+    return "no such listener " + std::to_string(listener);
+  }
+  if (service < 0 || static_cast<size_t>(service) >= services->size()) {
+    return "no such service " + std::to_string(listener) + "/" + std::to_string(service);
+  }
+  const ServicePlan& s = (*services)[service];
+  if (backend < 0 || static_cast<size_t>(backend) >= s.backends.size()) {
+    return "no such backend " + where;
+  }
+  s.backends[backend].state->SetDisabled(!enabled);
+  return std::nullopt;
+}
+
+}  // namespace kha::proxy::net

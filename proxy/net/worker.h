@@ -1,0 +1,76 @@
+// One event-loop thread's world: its io_context, acceptors, idle backend
+// connections and live sessions. Only its own thread touches it, so none of
+// this needs a lock; the Server talks to it by posting to `io`.
+#pragma once
+
+#include <asio.hpp>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "proxy/balance/selector.h"
+#include "proxy/net/plan.h"
+#include "proxy/net/server.h"
+
+namespace kha::proxy::net {
+
+class Session;
+
+// Idle keep-alive connections to backends, per thread (no lock).
+class BackendPool {
+ public:
+  // An idle connection to `backend` that still looks open, or nullopt.
+  std::optional<asio::ip::tcp::socket> Take(balance::Backend* backend);
+  void Put(const std::shared_ptr<balance::Backend>& backend, asio::ip::tcp::socket socket);
+  void Clear() { idle_.clear(); }
+
+ private:
+  struct Entry {
+    std::shared_ptr<balance::Backend> keep;  // pins the key's address
+    std::vector<asio::ip::tcp::socket> sockets;
+  };
+  static constexpr size_t kMaxIdlePerBackend = 256;
+  std::unordered_map<balance::Backend*, Entry> idle_;
+};
+
+// The parts of a Plan compiled for serving: selectors per thread.
+struct LivePlan {
+  Plan plan;
+  // selectors[thread][service key]: one Selector per service per thread.
+  // Mutable: each thread only ever touches selectors[its id].
+  mutable std::vector<std::unordered_map<const ServicePlan*, balance::Selector>> selectors;
+};
+
+struct Worker {
+  Worker(Server::Impl& server, int id) : server(server), id(id) {}
+
+  asio::io_context io{1};  // concurrency hint 1: no locking inside Asio
+  Server::Impl& server;
+  const int id;
+  std::shared_ptr<const LivePlan> plan;
+  struct Acceptor {
+    int listener;
+    asio::ip::tcp::acceptor acceptor;
+  };
+  std::vector<std::unique_ptr<Acceptor>> acceptors;
+  BackendPool pool;
+  std::unordered_set<Session*> sessions;
+  bool stopping = false;
+  asio::steady_timer grace_timer{io};
+  asio::steady_timer probe_timer{io};
+  std::unordered_set<const balance::Backend*> probing;  // probes in flight
+
+  // While stopping, ends the Grace wait once the last session closed.
+  void MaybeFinishStop();
+
+  balance::Selector& SelectorFor(const LivePlan& live, const ServicePlan& s) {
+    return live.selectors[id].at(&s);
+  }
+};
+
+void StartSession(Worker& worker, int listener, asio::ip::tcp::socket socket);
+// Asks idle sessions to close (for Stop); busy ones close after their request.
+void CloseIdleSessions(Worker& worker);
+
+}  // namespace kha::proxy::net
