@@ -1,9 +1,23 @@
 # kha_executable(NAME ...) marks an executable that ships on target hosts:
-# with KHA_STATIC it links fully statically and any glibc warning about
-# run-time shared libraries (NSS, dlopen) fails the link.
+# with KHA_STATIC it links fully statically and stripped, and any glibc warning
+# about run-time shared libraries (NSS, dlopen) fails the link.
+#
+# The functions below would load the host's NSS modules or shared objects at
+# run time; -Wl,--wrap sends every call to the __wrap_ versions in
+# common/no_nss.cc (numeric addresses only, no dynamic loading). The
+# --undefined makes the linker take no_nss.o from kha_common before the
+# libraries that call them (libcrypto, libc) are scanned.
+set(KHA_WRAPPED_SYMBOLS
+    getaddrinfo freeaddrinfo getnameinfo gethostbyname dlopen dlsym dladdr dlclose dlerror)
+
 function(kha_executable target)
   if(KHA_STATIC)
-    target_link_options(${target} PRIVATE -static -Wl,--gc-sections -Wl,--fatal-warnings)
-    target_compile_options(${target} PRIVATE -ffunction-sections -fdata-sections)
+    set(wraps)
+    foreach(symbol ${KHA_WRAPPED_SYMBOLS})
+      list(APPEND wraps -Wl,--wrap=${symbol} -Wl,--undefined=__wrap_${symbol})
+    endforeach()
+    target_link_options(${target} PRIVATE
+      -static -s -Wl,--gc-sections -Wl,--fatal-warnings ${wraps})
+    target_link_libraries(${target} PRIVATE kha_common)
   endif()
 endfunction()

@@ -1,0 +1,257 @@
+#include "installer/payload/sealed.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "common/file_util.h"
+#include "installer/digest/sha256.h"
+#include "installer/payload/builtin_keys.h"
+#include "installer/payload/ed25519.h"
+
+namespace kha::payload {
+namespace {
+
+// How far from the end a misplaced trailer is looked for, to tell "extra bytes"
+// from "not a payload at all".
+constexpr uint64_t kTrailerSearchWindow = 1 << 20;
+
+std::string DigestHex(const std::array<uint8_t, 32>& digest) {
+  return digest::ToHex(digest.data(), digest.size());
+}
+
+std::array<uint8_t, 32> Sha256Of(const unsigned char* data, uint64_t size) {
+  digest::Sha256 hash;
+  hash.Update(data, size);
+  return hash.Finish();
+}
+
+std::string NotSealedMessage(const std::string& path, Kind kind) {
+  return kind == Kind::kInstaller
+             ? path +
+                   ": no payload found: the file is truncated or is not a kha-install "
+                   "executable with a payload"
+             : path + ": no bundle trailer found: the file is truncated or is not a kha bundle";
+}
+
+// Finds the trailer when it is not at the very end, to name the problem.
+[[noreturn]] void ExplainMissingTrailer(const std::string& path, Kind kind, std::string_view file) {
+  std::string_view magic = MagicFor(kind);
+  size_t window = static_cast<size_t>(std::min<uint64_t>(file.size(), kTrailerSearchWindow));
+  std::string_view tail = file.substr(file.size() - window);
+  for (size_t at = tail.rfind(magic); at != std::string_view::npos;
+       at = at == 0 ? std::string_view::npos : tail.rfind(magic, at - 1)) {
+    size_t remaining = tail.size() - at;
+    if (remaining < kTrailerSize) {
+      throw PayloadError(path + ": the " + std::string(NameFor(kind)) +
+                         " trailer is cut short: the file is truncated");
+    }
+    TrailerProblem problem;
+    DecodeTrailer(kind, tail.substr(at, kTrailerSize), &problem);
+    if (problem == TrailerProblem::kNone) {
+      throw PayloadError(path + ": " + std::to_string(remaining - kTrailerSize) +
+                         " unexpected bytes after the " + std::string(NameFor(kind)) +
+                         " trailer: the file was changed after it was built");
+    }
+  }
+  throw PayloadError(NotSealedMessage(path, kind));
+}
+
+std::vector<PublicKey> TrustedKeys(const TrustOptions& trust) {
+  std::vector<PublicKey> keys;
+  if (trust.use_builtin_keys) {
+    for (std::string_view pem : BuiltinPublicKeyPems())
+      keys.push_back(PublicKey::FromPem(pem, "built-in key"));
+  }
+  for (const std::string& pem : trust.trusted_key_pems)
+    keys.push_back(PublicKey::FromPem(pem, "trusted key"));
+  for (const std::string& file : trust.trusted_key_files) {
+    try {
+      keys.push_back(PublicKey::FromPemFile(file));
+    } catch (const std::exception& error) {
+      throw PayloadError(std::string("trusted key ") + error.what());
+    }
+  }
+  return keys;
+}
+
+void VerifySignature(const std::string& path, Kind kind, const Trailer& trailer,
+                     const TrustOptions& trust) {
+  std::string name(NameFor(kind));
+  if (!trailer.is_signed()) {
+    if (trust.require_signature)
+      throw PayloadError(path + ": the " + name + " is unsigned and a signature is required");
+    return;
+  }
+  std::string id = KeyIdHex(trailer.key_id);
+  for (const PublicKey& key : TrustedKeys(trust)) {
+    if (key.id() != trailer.key_id) continue;
+    if (!key.Verify(SignedPart(kind, trailer), trailer.signature))
+      throw PayloadError(path + ": the " + name + " signature by key " + id +
+                         " does not verify: the file was tampered with");
+    return;
+  }
+  throw PayloadError(path + ": the " + name + " is signed by key " + id +
+                     ", which is not trusted (give its public key with --trusted-key)");
+}
+
+}  // namespace
+
+SealedFile SealedFile::Open(const std::string& path, Kind kind, const TrustOptions& trust) {
+  SealedFile sealed;
+  sealed.path_ = path;
+  sealed.kind_ = kind;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw PayloadError(SystemError("cannot open", path, errno).what());
+  struct stat status {};
+  if (fstat(fd, &status) != 0) {
+    int error = errno;
+    close(fd);
+    throw PayloadError(SystemError("cannot stat", path, error).what());
+  }
+  sealed.size_ = static_cast<uint64_t>(status.st_size);
+  if (sealed.size_ < kTrailerSize) {
+    close(fd);
+    throw PayloadError(NotSealedMessage(path, kind));
+  }
+  void* map = mmap(nullptr, sealed.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  int map_error = errno;
+  close(fd);
+  if (map == MAP_FAILED) throw PayloadError(SystemError("cannot map", path, map_error).what());
+  sealed.map_ = static_cast<const unsigned char*>(map);
+
+  std::string_view file(reinterpret_cast<const char*>(sealed.map_), sealed.size_);
+  std::string name(NameFor(kind));
+  TrailerProblem problem;
+  sealed.trailer_ = DecodeTrailer(kind, file.substr(file.size() - kTrailerSize), &problem);
+  switch (problem) {
+    case TrailerProblem::kNone:
+      break;
+    case TrailerProblem::kBadMagic:
+      ExplainMissingTrailer(path, kind, file);
+    case TrailerProblem::kBadDigest:
+    case TrailerProblem::kBadReserved:
+      throw PayloadError(path + ": the " + name + " trailer is corrupted");
+    case TrailerProblem::kBadVersion:
+      throw PayloadError(
+          path + ": " + name + " format version " + std::to_string(sealed.trailer_.version) +
+          " is not supported (this build reads version " + std::to_string(kFormatVersion) + ")");
+  }
+  const Trailer& trailer = sealed.trailer_;
+  uint64_t body = sealed.size_ - kTrailerSize;
+  if (trailer.payload_offset > body || trailer.payload_length != body - trailer.payload_offset) {
+    throw PayloadError(path + ": the " + name + " trailer does not match the file's size (" +
+                       std::to_string(sealed.size_) +
+                       " bytes): the file is truncated or was changed");
+  }
+  if (Sha256Of(sealed.map_, trailer.payload_offset) != trailer.prefix_sha256) {
+    throw PayloadError(path + ": checksum mismatch in the " +
+                       (kind == Kind::kInstaller ? "executable" : "bundle header") +
+                       " before the " + name + ": the file is corrupted");
+  }
+  std::array<uint8_t, 32> actual =
+      Sha256Of(sealed.map_ + trailer.payload_offset, trailer.payload_length);
+  if (actual != trailer.payload_sha256) {
+    throw PayloadError(path + ": " + name + " checksum mismatch (expected " +
+                       DigestHex(trailer.payload_sha256) + ", got " + DigestHex(actual) +
+                       "): the file is corrupted");
+  }
+  VerifySignature(path, kind, trailer, trust);
+
+  sealed.archive_ = file.substr(trailer.payload_offset, trailer.payload_length);
+  try {
+    sealed.manifest_ = ReadManifest(sealed.archive_, &sealed.compression_);
+  } catch (const PayloadError& error) {
+    throw PayloadError(path + ": " + error.what());
+  }
+  return sealed;
+}
+
+SealedFile::~SealedFile() {
+  if (map_ != nullptr) munmap(const_cast<unsigned char*>(map_), size_);
+}
+
+SealedFile::SealedFile(SealedFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      kind_(other.kind_),
+      map_(std::exchange(other.map_, nullptr)),
+      size_(other.size_),
+      trailer_(other.trailer_),
+      manifest_(std::move(other.manifest_)),
+      compression_(std::move(other.compression_)),
+      archive_(other.archive_) {}
+
+std::string SealedFile::signer() const {
+  return trailer_.is_signed() ? KeyIdHex(trailer_.key_id) : "unsigned";
+}
+
+void SealedFile::Check() const {
+  WalkArchive(archive_, manifest_, path_, [](const ManifestEntry&, const ReadBlock& read) {
+    while (!read().empty()) {
+    }
+    return false;
+  });
+}
+
+std::string SealedFile::ReadEntry(std::string_view entry_path) const {
+  const ManifestEntry* wanted = manifest_.Find(entry_path);
+  if (wanted == nullptr || wanted->directory)
+    throw PayloadError(path_ + ": no file \"" + std::string(entry_path) + "\" in the " +
+                       std::string(NameFor(kind_)));
+  std::string contents;
+  contents.reserve(wanted->size);
+  WalkArchive(archive_, manifest_, path_, [&](const ManifestEntry& entry, const ReadBlock& read) {
+    if (&entry != wanted) return false;
+    for (std::string_view block = read(); !block.empty(); block = read()) contents += block;
+    return true;
+  });
+  return contents;
+}
+
+void SealedFile::ExtractEntryToFile(std::string_view entry_path, const std::string& destination,
+                                    uint32_t mode) const {
+  const ManifestEntry* wanted = manifest_.Find(entry_path);
+  if (wanted == nullptr || wanted->directory)
+    throw PayloadError(path_ + ": no file \"" + std::string(entry_path) + "\" in the " +
+                       std::string(NameFor(kind_)));
+  WalkArchive(archive_, manifest_, path_, [&](const ManifestEntry& entry, const ReadBlock& read) {
+    if (&entry != wanted) return false;
+    std::string temporary = destination + ".kha-XXXXXX";
+    int fd = mkstemp(temporary.data());
+    if (fd < 0) throw PayloadError(SystemError("cannot create", temporary, errno).what(), 1);
+    try {
+      for (std::string_view block = read(); !block.empty(); block = read()) {
+        while (!block.empty()) {
+          ssize_t written = write(fd, block.data(), block.size());
+          if (written < 0 && errno == EINTR) continue;
+          if (written < 0)
+            throw PayloadError(SystemError("cannot write", temporary, errno).what(), 1);
+          block.remove_prefix(static_cast<size_t>(written));
+        }
+      }
+      if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
+        throw PayloadError(SystemError("cannot finish", temporary, errno).what(), 1);
+      int fd_to_close = std::exchange(fd, -1);
+      if (close(fd_to_close) != 0)
+        throw PayloadError(SystemError("cannot close", temporary, errno).what(), 1);
+      if (rename(temporary.c_str(), destination.c_str()) != 0)
+        throw PayloadError(SystemError("cannot rename into", destination, errno).what(), 1);
+    } catch (...) {
+      if (fd >= 0) close(fd);
+      unlink(temporary.c_str());
+      throw;
+    }
+    return true;
+  });
+}
+
+void SealedFile::Extract(const std::string& dir, bool show_progress) const {
+  ExtractArchive(archive_, manifest_, path_, dir, show_progress);
+}
+
+}  // namespace kha::payload
