@@ -172,21 +172,25 @@ bool AnyChange(const std::vector<FileResult>& results) {
 std::vector<FileResult> PlanFiles(const std::string& root, const std::vector<FileToWrite>& files,
                                   Disk& disk, const ApplyOptions& options) {
   Transaction reader(root, disk);  // used for its checked look-ups only
-  LoadedManifest loaded = LoadManifest(reader);
-  std::vector<PlannedFile> planned = Plan(reader, files, loaded.manifest);
-  std::vector<FileResult> results;
-  std::string backup_folder;
-  for (const PlannedFile& plan : planned) {
-    FileResult result{plan.file->path, plan.change, "", ""};
-    if (plan.needs_backup) {
-      if (backup_folder.empty()) backup_folder = ChooseBackupFolder(reader, options);
-      result.backup = backup_folder + plan.file->path;
+  try {
+    LoadedManifest loaded = LoadManifest(reader);
+    std::vector<PlannedFile> planned = Plan(reader, files, loaded.manifest);
+    std::vector<FileResult> results;
+    std::string backup_folder;
+    for (const PlannedFile& plan : planned) {
+      FileResult result{plan.file->path, plan.change, "", ""};
+      if (plan.needs_backup) {
+        if (backup_folder.empty()) backup_folder = ChooseBackupFolder(reader, options);
+        result.backup = backup_folder + plan.file->path;
+      }
+      if (plan.change != Change::kUnchanged) result.diff = DiffFor(plan);
+      results.push_back(std::move(result));
     }
-    if (plan.change != Change::kUnchanged) result.diff = DiffFor(plan);
-    results.push_back(std::move(result));
+    reader.Commit();
+    return results;
+  } catch (const std::exception& error) {
+    RollBackAndThrow(reader, error);  // nothing to undo: only words the message
   }
-  reader.Commit();
-  return results;
 }
 
 std::vector<FileResult> ApplyFiles(Transaction& transaction, const std::vector<FileToWrite>& files,

@@ -9,7 +9,7 @@ namespace {
 constexpr int kContext = 3;
 // Beyond this many differing lines the shortest edit is not worth its
 // quadratic memory: the diff then replaces the middle block whole.
-constexpr int kMaxEdits = 4000;
+constexpr int kMaxEdits = 1000;
 
 // Lines with their terminating '\n' (the last may lack it), so a missing
 // final newline is itself a difference.
