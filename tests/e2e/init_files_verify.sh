@@ -1,0 +1,165 @@
+#!/bin/bash
+# The shipped init files and scripts are valid where they will run: checked
+# by shellcheck and sh -n: the LSB script, kha-flannel-config and the
+# /etc/default files; upstart jobs use only upstart's stanzas and their script
+# blocks parse; systemd-analyze verify accepts the systemd units (in a temp
+# root holding stub binaries, since this machine's PID 1 is not systemd); and
+# kha-flannel-config stores the network JSON in a real etcd over loopback,
+# across a dead endpoint, retrying until etcd comes up, and gives up in time.
+# The units and jobs checked are the golden files, which the unit tests keep
+# equal to what RenderNode writes.
+set -euo pipefail
+src=${KHA_SOURCE_DIR:?}
+golden="$src/tests/golden"
+for tool in shellcheck systemd-analyze etcd curl python3; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (tools/install-deps.sh test)"; exit 1; }
+done
+
+work=$(mktemp -d)
+etcd_pid=""
+script_pid=""
+cleanup() {
+  for pid in $script_pid $etcd_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+echo "== shellcheck and sh -n: sources and rendered scripts"
+scripts=("$src"/init/sysv/* "$src"/scripts/*
+  "$golden"/*/*/etc/init.d/kha-proxy "$golden"/*/*/usr/local/lib/kha/kha-flannel-config)
+shellcheck --shell=sh "${scripts[@]}"
+for f in "${scripts[@]}"; do
+  sh -n "$f" || fail "sh -n $f"
+  [ -x "$f" ] || [[ "$f" == "$golden"/* ]] || fail "$f is not executable"
+done
+
+echo "== /etc/default files: valid sh that sets the variable the init files read"
+declare -A variable=(
+  [etcd]=ETCD_OPTS [kube-apiserver]=KUBE_APISERVER_OPTS
+  [kube-controller-manager]=KUBE_CONTROLLER_MANAGER_OPTS [kube-scheduler]=KUBE_SCHEDULER_OPTS
+  [kubelet]=KUBELET_OPTS [kube-proxy]=KUBE_PROXY_OPTS [flanneld]=FLANNEL_OPTS
+  [kha-proxy]=KHA_PROXY_OPTS)
+# SC2034: the variables are used by whoever sources the file.
+shellcheck --shell=sh --exclude=SC2034 "$golden"/*/*/etc/default/*
+defaults=0
+for f in "$golden"/*/*/etc/default/*; do
+  name=$(basename "$f")
+  var=${variable[$name]:-}
+  [ -n "$var" ] || fail "unexpected /etc/default file $f"
+  value=$(sh -c '. "$1" && eval "printf %s \"\$$2\""' sh "$f" "$var")
+  [ -n "$value" ] || fail "$f does not set $var"
+  defaults=$((defaults + 1))
+done
+[ "$defaults" -eq 48 ] || fail "expected 48 /etc/default files (3 nodes x 2 inits x 8), saw $defaults"
+
+echo "== upstart jobs: known stanzas only, script blocks parse"
+stanzas=" description author version start stop respawn limit script pre-start post-start
+  pre-stop post-stop exec env export console kill normal expect task instance manual
+  nice oom setuid setgid chdir chroot umask usage emits apparmor cgroup "
+jobs=0
+for job in "$golden"/upstart/*/etc/init/*.conf; do
+  jobs=$((jobs + 1))
+  in_script=0
+  body=""
+  while IFS= read -r line; do
+    if [ "$in_script" = 1 ]; then
+      if [ "$line" = "end script" ]; then
+        printf '%s' "$body" | sh -n || fail "script block of $job does not parse"
+        in_script=0
+        body=""
+      else
+        body+="$line"$'\n'
+      fi
+      continue
+    fi
+    case "$line" in "" | "#"*) continue ;; esac
+    word=${line%% *}
+    [[ "$stanzas" == *" $word "* ]] || fail "$job: unknown upstart stanza '$word'"
+    case "$line" in script | pre-start\ script | post-start\ script | pre-stop\ script | post-stop\ script)
+      in_script=1 ;;
+    esac
+  done <"$job"
+  [ "$in_script" = 0 ] || fail "$job: script without 'end script'"
+  grep -q '^start on ' "$job" || fail "$job has no 'start on'"
+done
+[ "$jobs" -eq 24 ] || fail "expected 24 upstart jobs, saw $jobs"
+
+echo "== systemd-analyze verify on the systemd units"
+for node in "$golden"/systemd/*; do
+  root="$work/root-$(basename "$node")"
+  mkdir -p "$root/usr/lib/systemd" "$root/etc/systemd/system"
+  # The manager needs its own targets (sysinit.target, …) inside the root.
+  cp -r /usr/lib/systemd/system "$root/usr/lib/systemd/"
+  cp "$node"/etc/systemd/system/*.service "$root/etc/systemd/system/"
+  # Every command a unit runs must exist and be executable inside the root.
+  grep -h '^Exec[A-Za-z]*=' "$root"/etc/systemd/system/*.service | sed 's/^[^=]*=[-@+!:]*//; s/ .*//' |
+    sort -u | while read -r bin; do
+      mkdir -p "$root$(dirname "$bin")"
+      printf '#!/bin/sh\n' >"$root$bin"
+      chmod 755 "$root$bin"
+    done
+  # Unknown keys are only warnings (exit 0): any output is a failure.
+  out=$(timeout 60 systemd-analyze --root="$root" --man=no --generators=no \
+    verify "$root"/etc/systemd/system/*.service 2>&1) || fail "systemd-analyze verify: $out"
+  [ -z "$out" ] || fail "systemd-analyze verify $(basename "$node"): $out"
+done
+
+echo "== systemd-analyze verify does catch a broken unit"
+root="$work/root-infra0"
+sed -i 's/^Restart=/Restrt=/' "$root/etc/systemd/system/etcd.service"
+out=$(timeout 60 systemd-analyze --root="$root" --man=no --generators=no \
+  verify "$root/etc/systemd/system/etcd.service" 2>&1) || true
+[[ "$out" == *"Unknown key 'Restrt' in section [Service]"* ]] || fail "broken unit passed: $out"
+
+echo "== kha-flannel-config stores the network JSON in a real etcd"
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+client=$(free_port)
+peer=$(free_port)
+dead=$(free_port)
+script="$golden/systemd/infra0/usr/local/lib/kha/kha-flannel-config"
+json="$work/network.json"
+# Characters form decoding would change must arrive unchanged.
+printf '{"Network": "10.244.0.0/16", "Backend": {"Type": "a+b&c%%d;e#f=g"}}\n' >"$json"
+
+# Started before etcd: the first rounds fail, a later one succeeds; the dead
+# endpoint comes first, so every round also fails over to the next one.
+KHA_FLANNEL_TRIES=40 KHA_FLANNEL_DELAY=0.25 timeout 30 sh "$script" \
+  "http://127.0.0.1:$dead,http://127.0.0.1:$client/" "$json" >"$work/script.out" 2>&1 &
+script_pid=$!
+sleep 1
+etcd --name e2e --data-dir "$work/etcd" --enable-v2 \
+  --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \
+  --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+  --initial-cluster "e2e=http://127.0.0.1:$peer" >"$work/etcd.log" 2>&1 &
+etcd_pid=$!
+wait "$script_pid" || fail "kha-flannel-config failed: $(cat "$work/script.out")"
+script_pid=""
+grep -qx "kha-flannel-config: stored $json at http://127.0.0.1:$client/v2/keys/coreos.com/network/config" \
+  "$work/script.out" || fail "unexpected output: $(cat "$work/script.out")"
+stored=$(curl -fsS "http://127.0.0.1:$client/v2/keys/coreos.com/network/config" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["node"]["value"])')
+[ "$stored" = "$(cat "$json")" ] || fail "etcd holds '$stored', not '$(cat "$json")'"
+
+echo "== kha-flannel-config gives up after its rounds"
+start=$(date +%s)
+if KHA_FLANNEL_TRIES=3 KHA_FLANNEL_DELAY=0.1 timeout 20 sh "$script" \
+  "http://127.0.0.1:$dead" "$json" >"$work/fail.out" 2>&1; then
+  fail "kha-flannel-config succeeded without etcd"
+fi
+grep -qx "kha-flannel-config: no etcd endpoint of http://127.0.0.1:$dead accepted /v2/keys/coreos.com/network/config after 3 rounds" \
+  "$work/fail.out" || fail "unexpected message: $(cat "$work/fail.out")"
+[ $(($(date +%s) - start)) -lt 10 ] || fail "giving up took too long"
+if sh "$script" "http://127.0.0.1:$client" >"$work/usage.out" 2>&1; then fail "no usage error"; fi
+grep -qx "usage: kha-flannel-config ENDPOINTS FILE" "$work/usage.out" || fail "no usage message"
+
+echo "PASS"
