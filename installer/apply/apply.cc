@@ -259,8 +259,14 @@ UninstallResult Uninstall(const std::string& root, Disk& disk) {
     result.had_manifest = true;
     for (const auto& [path, entry] : loaded.manifest.files) {
       std::string host_path = transaction.HostPath(path);
-      transaction.CheckedStat(ParentOf(path));  // refuses symlinks on the way
+      // A symlink on the way is refused; one at the file itself means
+      // someone replaced kha's file, which is then kept like any change.
       std::optional<FileStat> stat = disk.Stat(host_path);
+      if (stat && stat->type == FileStat::Type::kSymlink) {
+        transaction.CheckedStat(ParentOf(path));
+      } else {
+        stat = transaction.CheckedStat(path);
+      }
       std::optional<std::string> backup;
       if (!entry.backup.empty() && transaction.CheckedStat(entry.backup))
         backup = disk.ReadFile(transaction.HostPath(entry.backup));
