@@ -96,6 +96,10 @@ class Parser {
     config.files = files_;
   }
 
+  // False after a missing End: what belongs to which block is then a guess,
+  // so the checks that span blocks would only add noise.
+  bool balanced() const { return balanced_; }
+
  private:
   void Push(std::string_view text, const std::string& file) {
     auto source = std::make_unique<Source>();
@@ -190,6 +194,7 @@ class Parser {
   }
 
   void MissingEnd(const Statement& opening) {
+    balanced_ = false;
     std::string place = "line " + std::to_string(opening.keyword.line);
     if (opening.file != end_file_) place = opening.file + " " + place;
     diagnostics_.Error(
@@ -347,6 +352,7 @@ class Parser {
   std::string end_file_;
   int end_line_ = 1;
   int end_column_ = 1;
+  bool balanced_ = true;
 };
 
 size_t CountErrors(const Diagnostics& diagnostics) {
@@ -360,9 +366,10 @@ std::optional<Config> ParseConfig(std::string_view text, const std::string& file
                                   Diagnostics& diagnostics) {
   const size_t errors_before = CountErrors(diagnostics);
   Config config;
-  Parser(diagnostics).Run(text, file_name, config);
+  Parser parser(diagnostics);
+  parser.Run(text, file_name, config);
   ResolveInheritedValues(config);
-  ValidateConfig(config, file_name, diagnostics);
+  if (parser.balanced()) ValidateConfig(config, file_name, diagnostics);
   if (CountErrors(diagnostics) != errors_before) return std::nullopt;
   return config;
 }
