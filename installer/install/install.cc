@@ -1,0 +1,218 @@
+#include "installer/install/install.h"
+
+#include <cstdio>
+#include <optional>
+
+#include "common/diagnostic.h"
+#include "common/file_util.h"
+#include "common/log.h"
+#include "common/terminal.h"
+#include "installer/answers/answers.h"
+#include "installer/apply/apply.h"
+#include "installer/plan/plan.h"
+#include "installer/plan/select.h"
+#include "installer/services/service_commands.h"
+
+namespace kha::install {
+namespace {
+
+// The answer file, parsed; diagnostics (warnings too) printed to stderr.
+std::optional<answers::Cluster> Load(const std::string& path) {
+  Diagnostics diagnostics;
+  std::string source;
+  std::optional<answers::Cluster> cluster = answers::LoadAnswers(path, diagnostics, &source);
+  if (!diagnostics.list().empty()) {
+    DiagnosticStyle style;
+    style.colour = ColourAllowed(stderr);
+    std::fprintf(stderr, "%s\n", diagnostics.Format(source, style).c_str());
+  }
+  return cluster;
+}
+
+std::string RoleList(const std::vector<answers::Role>& roles) {
+  std::string text;
+  for (answers::Role role : roles) text += (text.empty() ? "" : ", ") + std::string(RoleName(role));
+  return text;
+}
+
+std::vector<apply::FileToWrite> FilesOf(const plan::Plan& plan) {
+  std::vector<apply::FileToWrite> files;
+  for (const render::RenderedFile& file : plan.files)
+    files.push_back({file.path, file.content, file.mode});
+  return files;
+}
+
+std::vector<std::string> ChangedPaths(const std::vector<apply::FileResult>& results) {
+  std::vector<std::string> paths;
+  for (const apply::FileResult& result : results)
+    if (result.change != apply::Change::kUnchanged) paths.push_back(result.path);
+  return paths;
+}
+
+void PrintDryRun(const plan::Plan& plan, const std::vector<apply::FileResult>& results,
+                 const std::vector<std::string>& restart) {
+  Log::Step("files (dry run: nothing is written)");
+  for (const apply::FileResult& result : results) {
+    std::printf("%-9s %s\n", std::string(apply::ChangeName(result.change)).c_str(),
+                result.path.c_str());
+    if (!result.diff.empty()) std::printf("%s", result.diff.c_str());
+  }
+  Log::Step("services");
+  if (restart.empty()) {
+    std::printf("nothing to restart\n");
+    return;
+  }
+  if (!plan.no_start_reason.empty())
+    std::printf("not started (%s); on a live host these would run:\n",
+                plan.no_start_reason.c_str());
+  for (const run::Command& command : services::ReloadCommands(plan.host.init))
+    std::printf("  %s\n", run::Describe(command).c_str());
+  for (const std::string& service : restart)
+    for (const run::Command& command : services::RestartCommands(plan.host.init, service)) {
+      std::printf("  %s\n", run::Describe(command).c_str());
+      if (plan.host.init == host::InitSystem::kUpstart)
+        break;  // start only runs when restart fails
+    }
+}
+
+void PrintSummary(const std::vector<apply::FileResult>& results) {
+  int created = 0, updated = 0, unchanged = 0;
+  for (const apply::FileResult& result : results) {
+    switch (result.change) {
+      case apply::Change::kCreated:
+        ++created;
+        Log::Info("created " + result.path);
+        break;
+      case apply::Change::kUpdated:
+        ++updated;
+        Log::Info("updated " + result.path + " (previous content in " + result.backup + ")");
+        break;
+      case apply::Change::kUnchanged:
+        ++unchanged;
+        break;
+    }
+  }
+  if (created + updated == 0) {
+    Log::Info("no change: all " + std::to_string(unchanged) + " files are up to date");
+    return;
+  }
+  Log::Info(std::to_string(results.size()) + " files: " + std::to_string(created) + " created, " +
+            std::to_string(updated) + " updated, " + std::to_string(unchanged) + " unchanged");
+}
+
+}  // namespace
+
+int Install(const cli::Options& options, Environment& environment) {
+  std::optional<answers::Cluster> cluster = Load(options.answers);
+  if (!cluster) return kBadInput;
+
+  host::HostFacts host;
+  try {
+    host = host::DetectHost(options.root, options.force_os);
+  } catch (const host::UnsupportedHost& error) {
+    Log::Error(error.what());
+    return kUnsupportedHost;
+  } catch (const host::BadForceOs& error) {
+    Log::Error(error.what());
+    return kBadInput;
+  }
+
+  plan::Plan plan;
+  try {
+    std::vector<answers::Ipv4> local;
+    if (options.node.empty()) local = environment.addresses.Ipv4Addresses();
+    const answers::Node& node = plan::SelectNode(*cluster, options.node, local);
+    std::vector<answers::Role> roles = plan::SelectRoles(node, options.role);
+    plan = plan::MakePlan(*cluster, node, roles, host, {options.root, options.no_start});
+  } catch (const plan::UsageError& error) {
+    Log::Error(error.what());
+    return kBadInput;
+  } catch (const render::RenderError& error) {
+    Log::Error(error.what());
+    return kBadInput;
+  }
+
+  Log::Step(plan.node->name + " (" + plan.node->ip.ToString() + "): " + RoleList(plan.roles) +
+            " on " + plan.host.os.pretty_name + " (" +
+            std::string(host::InitSystemName(plan.host.init)) + ")" +
+            (options.root == "/" ? "" : " under " + options.root));
+
+  std::vector<apply::FileToWrite> files = FilesOf(plan);
+  if (options.dry_run) {
+    try {
+      std::vector<apply::FileResult> results =
+          apply::PlanFiles(options.root, files, environment.disk);
+      PrintDryRun(plan, results,
+                  plan::ServicesToRestart(plan.services, ChangedPaths(results), *cluster));
+    } catch (const apply::ApplyError& error) {
+      Log::Error(error.what());
+      return kBadInput;
+    }
+    return kDone;
+  }
+
+  apply::Transaction transaction(options.root, environment.disk);
+  std::vector<apply::FileResult> results;
+  try {
+    results = apply::ApplyFiles(transaction, files);
+  } catch (const apply::ApplyError& error) {
+    Log::Error(error.what());
+    return kApplyFailed;
+  }
+  PrintSummary(results);
+
+  std::vector<std::string> restart =
+      plan::ServicesToRestart(plan.services, ChangedPaths(results), *cluster);
+  if (!restart.empty() && !plan.no_start_reason.empty()) {
+    Log::Info("services not started (" + plan.no_start_reason + ")");
+  } else if (!restart.empty()) {
+    Log::Step("restarting services in order");
+    try {
+      services::RestartServices(plan.host.init, restart, environment.runner);
+    } catch (const services::ServiceError& error) {
+      Log::Error(error.what());
+      for (const std::string& problem : transaction.Rollback()) Log::Error(problem);
+      // The services that did restart run the new files: restart them on the old ones.
+      try {
+        services::RestartServices(plan.host.init, restart, environment.runner);
+      } catch (const services::ServiceError& again) {
+        Log::Warn(std::string("after the rollback: ") + again.what());
+      }
+      Log::Error("rolled back: every file is as it was before this run");
+      return kApplyFailed;
+    }
+  }
+  transaction.Commit();
+  return kDone;
+}
+
+int Uninstall(const cli::Options& options, Environment& environment) {
+  try {
+    apply::UninstallResult result = apply::Uninstall(options.root, environment.disk);
+    if (!result.had_manifest) {
+      Log::Info("nothing to uninstall: kha has no manifest under " + options.root);
+      return kDone;
+    }
+    for (const std::string& path : result.removed) Log::Info("removed " + path);
+    for (const std::string& path : result.restored) Log::Info("restored " + path);
+    for (const std::string& warning : result.warnings) Log::Warn(warning);
+    Log::Info(std::to_string(result.removed.size()) + " removed, " +
+              std::to_string(result.restored.size()) + " restored, " +
+              std::to_string(result.kept.size()) + " kept");
+  } catch (const apply::ApplyError& error) {
+    Log::Error(error.what());
+    return kApplyFailed;
+  }
+  return kDone;
+}
+
+int ListNodes(const cli::Options& options) {
+  std::optional<answers::Cluster> cluster = Load(options.answers);
+  if (!cluster) return kBadInput;
+  for (const answers::Node& node : cluster->nodes)
+    std::printf("%-16s %-15s %s\n", node.name.c_str(), node.ip.ToString().c_str(),
+                RoleList(node.roles).c_str());
+  return kDone;
+}
+
+}  // namespace kha::install

@@ -1,0 +1,26 @@
+// kha-install's actions carried out: each returns the process exit code
+// (0 done, 1 failed while applying and rolled back, 2 bad usage or input,
+// 3 host not supported) and prints what it did.
+#pragma once
+
+#include "installer/apply/disk.h"
+#include "installer/cli/options.h"
+#include "installer/host/local_addresses.h"
+#include "installer/run/runner.h"
+
+namespace kha::install {
+
+enum ExitCode { kDone = 0, kApplyFailed = 1, kBadInput = 2, kUnsupportedHost = 3 };
+
+// What the actions touch, so tests can swap in fakes.
+struct Environment {
+  apply::Disk& disk;
+  run::Runner& runner;
+  const host::AddressSource& addresses;
+};
+
+int Install(const cli::Options& options, Environment& environment);
+int Uninstall(const cli::Options& options, Environment& environment);
+int ListNodes(const cli::Options& options);
+
+}  // namespace kha::install
