@@ -11,7 +11,7 @@
 set -euo pipefail
 src=${KHA_SOURCE_DIR:?}
 golden="$src/tests/golden"
-for tool in shellcheck systemd-analyze etcd curl python3; do
+for tool in shellcheck systemd-analyze etcd curl python3 start-stop-daemon; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (tools/install-deps.sh test)"; exit 1; }
 done
 
@@ -161,5 +161,65 @@ grep -qx "kha-flannel-config: no etcd endpoint of http://127.0.0.1:$dead accepte
 [ $(($(date +%s) - start)) -lt 10 ] || fail "giving up took too long"
 if sh "$script" "http://127.0.0.1:$client" >"$work/usage.out" 2>&1; then fail "no usage error"; fi
 grep -qx "usage: kha-flannel-config ENDPOINTS FILE" "$work/usage.out" || fail "no usage message"
+
+echo "== /etc/init.d/kha-proxy drives a daemon through Debian's LSB functions"
+# The rendered script with its three absolute paths moved into the test's
+# folder; a stand-in daemon takes kha-proxy's options (-c check, -p pidfile).
+lsb="$work/lsb"
+mkdir -p "$lsb/default" "$lsb/run" "$lsb/bin"
+sed -e "s|/etc/default/\$NAME|$lsb/default/\$NAME|g" -e "s|/var/run/\$NAME.pid|$lsb/run/\$NAME.pid|" \
+  -e "s|/etc/init/\$NAME.conf|$lsb/init/\$NAME.conf|" \
+  "$golden/upstart/infra0/etc/init.d/kha-proxy" >"$lsb/init.d-kha-proxy"
+grep -q "$lsb/default/" "$lsb/init.d-kha-proxy" || fail "LSB script paths not found"
+cat >"$lsb/bin/kha-proxy" <<'DAEMON'
+#!/bin/sh
+check=0 pidfile="" config=""
+while [ $# -gt 0 ]; do
+  case $1 in -c) check=1 ;; -p) pidfile=$2; shift ;; -f) config=$2; shift ;; esac
+  shift
+done
+if [ "$check" = 1 ]; then
+  if grep -q broken "$config"; then echo "$config:1.1: broken" >&2; exit 1; fi
+  exit 0
+fi
+(
+  trap 'echo hup >>"$config.signals"' HUP
+  trap 'rm -f "$pidfile"; exit 0' TERM
+  while :; do sleep 0.1; done
+) </dev/null >/dev/null 2>&1 &
+echo $! >"$pidfile"
+DAEMON
+chmod 755 "$lsb/bin/kha-proxy"
+sed -e "s|^KHA_PROXY_BIN=.*|KHA_PROXY_BIN=\"$lsb/bin/kha-proxy\"|" \
+  -e "s|^KHA_PROXY_OPTS=.*|KHA_PROXY_OPTS=\"-f $lsb/pound.cfg\"|" \
+  -e "s|^KHA_PROXY_CONTROL_DIR=.*|KHA_PROXY_CONTROL_DIR=\"$lsb/control\"|" \
+  "$golden/upstart/infra0/etc/default/kha-proxy" >"$lsb/default/kha-proxy"
+cp "$golden/upstart/infra0/etc/kha/pound.cfg" "$lsb/pound.cfg"
+initd() { timeout 20 sh "$lsb/init.d-kha-proxy" "$@"; }
+
+initd start >"$lsb/out" 2>&1 || fail "start: $(cat "$lsb/out")"
+pid=$(cat "$lsb/run/kha-proxy.pid")
+kill -0 "$pid" || fail "no daemon after start"
+[ -d "$lsb/control" ] || fail "control socket folder not created"
+initd status >"$lsb/out" 2>&1 || fail "status of a running daemon: $(cat "$lsb/out")"
+grep -q "kha-proxy is running" "$lsb/out" || fail "status says: $(cat "$lsb/out")"
+initd reload >"$lsb/out" 2>&1 || fail "reload: $(cat "$lsb/out")"
+for _ in $(seq 50); do [ -s "$lsb/pound.cfg.signals" ] && break; sleep 0.1; done
+grep -qx hup "$lsb/pound.cfg.signals" || fail "reload sent no SIGHUP"
+echo "broken" >>"$lsb/pound.cfg"
+if initd restart >"$lsb/out" 2>&1; then fail "restart with a broken config succeeded"; fi
+grep -q "kha-proxy: configuration has errors, not (re)starting" "$lsb/out" ||
+  fail "restart with a broken config says: $(cat "$lsb/out")"
+kill -0 "$pid" || fail "a failed config check stopped the running daemon"
+initd stop >"$lsb/out" 2>&1 || fail "stop: $(cat "$lsb/out")"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then fail "daemon still running after stop"; fi
+status=0
+initd status >"$lsb/out" 2>&1 || status=$?
+[ "$status" = 3 ] || fail "status of a stopped daemon: exit $status, $(cat "$lsb/out")"
+status=0
+initd bogus >"$lsb/out" 2>&1 || status=$?
+[ "$status" = 1 ] || fail "unknown action: exit $status"
+grep -q "^Usage:" "$lsb/out" || fail "unknown action says: $(cat "$lsb/out")"
 
 echo "PASS"
