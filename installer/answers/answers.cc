@@ -147,6 +147,7 @@ class Reader {
   }
 
   void ReadNode(const toml::table& table, Cluster& cluster) {
+    role_errors_ = false;
     Node node;
     node.place = PlaceOf(table.source());
     KeyPlaces places;
@@ -168,7 +169,6 @@ class Reader {
     if (node.roles_place.line > 0 && node.roles.empty() && !role_errors_)
       Error(node.roles_place, who + " has no roles",
             "give it one or more of \"etcd\", \"master\" and \"worker\"");
-    role_errors_ = false;
     cluster.nodes.push_back(std::move(node));
   }
 

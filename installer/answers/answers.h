@@ -13,8 +13,9 @@ namespace kha::answers {
 
 // Parses and validates `text`; `file_name` names it in diagnostics and in
 // Cluster::source_file. Every error and warning is added to `diagnostics`;
-// returns nullopt when there was at least one error. Print the result with
-// diagnostics.Format(text, style).
+// returns nullopt when there was at least one error (warnings alone, such as
+// an even number of etcd members, still return the cluster). Nodes keep the
+// file's order. Print the diagnostics with diagnostics.Format(text, style).
 std::optional<Cluster> ParseAnswers(std::string_view text, const std::string& file_name,
                                     Diagnostics& diagnostics);
 
