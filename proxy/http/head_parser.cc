@@ -188,19 +188,20 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         break;
       }
 
-      case Step::kVersion:
-        if (version_index_ < 5) {
-          if (c != kVersionPrefix[version_index_]) {
+      case Step::kVersion: {
+        const int index = version_index_++;
+        if (index < 5) {
+          if (c != kVersionPrefix[index]) {
             Fail(400, "malformed HTTP version");
             return i;
           }
-        } else if (version_index_ == 5 || version_index_ == 7) {
+        } else if (index == 5 || index == 7) {
           if (!Is(c, chars::kDigit)) {
             Fail(400, "malformed HTTP version");
             return i;
           }
-          (version_index_ == 5 ? version_major_ : version_minor_) = c - '0';
-        } else if (version_index_ == 6) {
+          (index == 5 ? version_major_ : version_minor_) = c - '0';
+        } else if (index == 6) {
           if (c != '.') {
             Fail(400, "malformed HTTP version");
             return i;
@@ -226,8 +227,8 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
           step_ = Step::kStatusCode;
           version_index_ = 0;
         }
-        ++version_index_;
         break;
+      }
 
       case Step::kStatusCode:
         if (version_index_ < 3) {

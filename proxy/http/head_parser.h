@@ -74,7 +74,7 @@ class HeadParser {
   int version_major_ = 0;
   int version_minor_ = 0;
   int status_ = 0;
-  int version_index_ = 0;  // bytes of "HTTP/x.y" matched so far
+  int version_index_ = 0;  // bytes of "HTTP/x.y", then of the status code, seen so far
   std::vector<FieldSpan> spans_;
 
   std::vector<Field> fields_;
