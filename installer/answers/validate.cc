@@ -9,6 +9,13 @@ namespace {
 
 std::string Quoted(std::string_view text) { return '"' + std::string(text) + '"'; }
 
+// Addresses no machine can be reached at: "this network" (0/8), multicast
+// and reserved (224/3, which includes the broadcast address).
+bool IsHostAddress(Ipv4 ip) {
+  const uint32_t first_octet = ip.value >> 24;
+  return first_octet != 0 && first_octet < 224;
+}
+
 // A port one node listens on: a key of the answer file, or a component's
 // fixed port (label is then a description and key_place stays unset).
 struct Listener {
@@ -104,6 +111,12 @@ class Validator {
     for (const Node& node : cluster_.nodes) {
       if (node.ip_place.line == 0) continue;
       const std::string who = node.name_place.line > 0 ? "node " + Quoted(node.name) : "[[node]]";
+      if (!IsHostAddress(node.ip)) {
+        Error(node.ip_place,
+              who + " has IP " + node.ip.ToString() + ", which is not a host address",
+              "write the address other nodes reach this node on");
+        continue;
+      }
       if (services.Contains(node.ip))
         Error(node.ip_place,
               who + " has IP " + node.ip.ToString() + ", inside cluster.service_cluster_ip_range " +

@@ -171,6 +171,18 @@ roles = ["etcd", "master", "worker"]
      "a.toml:2:25: error: apiserver.insecure_bind_address 127.0.0.1 is not the IP of master "
      "\"infra0\" (10.211.55.14)\n"
      "    every master's apiserver binds this address; \"0.0.0.0\" binds them all"},
+    {"node IP of this network",
+     "[[node]]\nname = \"x\"\nip = \"0.0.0.0\"\nroles = [\"etcd\", \"master\"]\n",
+     "a.toml:3:6: error: node \"x\" has IP 0.0.0.0, which is not a host address\n"
+     "    write the address other nodes reach this node on",
+     true},
+    {"multicast node IP",
+     "[[node]]\nname = \"x\"\nip = \"224.0.0.1\"\nroles = [\"etcd\", \"master\"]\n",
+     "a.toml:3:6: error: node \"x\" has IP 224.0.0.1, which is not a host address\n"
+     "    write the address other nodes reach this node on",
+     true},
+    {"loopback node IPs serve tests on one machine",
+     "[[node]]\nname = \"x\"\nip = \"127.0.1.11\"\nroles = [\"etcd\", \"master\"]\n", "", true},
     {"node name of 63 characters",
      "[[node]]\nname = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
      "ip = \"10.0.0.1\"\nroles = [\"etcd\", \"master\"]\n",
