@@ -203,6 +203,66 @@ TEST(Answers, DiagnosticsAlreadyCollectedDoNotFailTheParse) {
   EXPECT_EQ(diagnostics.list().size(), 1u);
 }
 
+// A valid value for `spec` that differs from every default.
+std::string SampleValue(const KeySpec<Cluster>& spec) {
+  switch (spec.kind) {
+    case Kind::kWord:
+    case Kind::kOptionalWord:
+      return "\"sample-1\"";
+    case Kind::kPath:
+    case Kind::kHttpPath:
+      return "\"/sample\"";
+    case Kind::kChoice:
+      return "\"" + std::string(spec.choices[0]) + "\"";
+    case Kind::kIpv4:
+      return "\"10.211.55.14\"";  // the one master's address
+    case Kind::kCidr:
+      return "\"10.96.0.0/16\"";
+    case Kind::kPortRange:
+      return "\"31000-31999\"";
+    case Kind::kPort:
+      return "9999";
+    case Kind::kInteger:
+      return std::to_string(spec.max == std::numeric_limits<int64_t>::max() ? spec.min + 1
+                                                                            : spec.max);
+    case Kind::kWordList:
+    case Kind::kPluginList:
+      return "[\"Sample\"]";
+    default:
+      break;
+  }
+  ADD_FAILURE() << "no sample for " << spec.name;
+  return "";
+}
+
+// Every key's setter stores its value somewhere in the model.
+TEST(Answers, EveryKeyChangesTheModel) {
+  constexpr std::string_view kOneNode =
+      "[[node]]\nname = \"solo\"\nip = \"10.211.55.14\"\nroles = [\"etcd\", \"master\", "
+      "\"worker\"]\n";
+  Diagnostics default_diagnostics;
+  const std::optional<Cluster> defaults = ParseAnswers(kOneNode, "a.toml", default_diagnostics);
+  ASSERT_TRUE(defaults);
+  for (const SectionSpec& section : Sections()) {
+    for (const auto& key : section.keys) {
+      SCOPED_TRACE(std::string(section.name) + "." + std::string(key.name));
+      const std::string text = "[" + std::string(section.name) + "]\n" + std::string(key.name) +
+                               " = " + SampleValue(key) + "\n" + std::string(kOneNode);
+      Diagnostics diagnostics;
+      std::optional<Cluster> cluster = ParseAnswers(text, "a.toml", diagnostics);
+      ASSERT_TRUE(cluster) << diagnostics.Format(text);
+      const bool unchanged =
+          cluster->cluster == defaults->cluster && cluster->kubernetes == defaults->kubernetes &&
+          cluster->etcd == defaults->etcd && cluster->flannel == defaults->flannel &&
+          cluster->apiserver == defaults->apiserver &&
+          cluster->controller_manager == defaults->controller_manager &&
+          cluster->scheduler == defaults->scheduler && cluster->kubelet == defaults->kubelet &&
+          cluster->kube_proxy == defaults->kube_proxy && cluster->proxy == defaults->proxy;
+      EXPECT_FALSE(unchanged);
+    }
+  }
+}
+
 // The example is the user's documentation: each key of the tables must be
 // there, in its section, with its help line, its default and a value.
 TEST(Answers, ExampleDocumentsEveryKey) {
