@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -393,7 +394,9 @@ std::string FormatDiagnostics(const Diagnostics& diagnostics, const DiagnosticSt
   std::stable_sort(sorted.begin(), sorted.end(), [&](const Diagnostic& a, const Diagnostic& b) {
     size_t fa = file_order[a.file], fb = file_order[b.file];
     if (fa != fb) return fa < fb;
-    return a.line != b.line ? a.line < b.line : a.column < b.column;
+    // Messages about a whole file (line 0) follow those about its lines.
+    int la = a.line == 0 ? INT_MAX : a.line, lb = b.line == 0 ? INT_MAX : b.line;
+    return la != lb ? la < lb : a.column < b.column;
   });
   std::map<std::string, std::string> texts;
   std::string out;

@@ -24,7 +24,8 @@ std::optional<Config> LoadConfig(const std::string& path, Diagnostics& diagnosti
 DiagnosticStyle PoundDiagnosticStyle();
 
 // Every diagnostic formatted with `style`, one per line, ordered by file (in
-// the order files were first named) and position. Source lines, when the
+// the order files were first named) and position; messages about a whole
+// file come after those about its lines. Source lines, when the
 // style shows them, are read back from each named file.
 std::string FormatDiagnostics(const Diagnostics& diagnostics,
                               const DiagnosticStyle& style = PoundDiagnosticStyle());
