@@ -8,6 +8,15 @@
 #include "common/file_util.h"
 
 namespace kha::apply {
+namespace {
+
+std::string ParentOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
 
 std::optional<FileStat> RealDisk::Stat(const std::string& path) {
   struct stat st {};
@@ -34,18 +43,22 @@ void RealDisk::WriteFile(const std::string& path, const std::string& content, mo
   WriteFileAtomically(path, content, mode);
 }
 
+// Creating or removing an entry is durable only once its folder is synced.
 void RealDisk::MakeDirectory(const std::string& path, mode_t mode) {
   if (mkdir(path.c_str(), mode) != 0) throw SystemError("cannot create the folder", path, errno);
   // The umask may have narrowed the mode given to mkdir().
   if (chmod(path.c_str(), mode) != 0) throw SystemError("cannot chmod", path, errno);
+  SyncDirectory(ParentOf(path));
 }
 
 void RealDisk::RemoveFile(const std::string& path) {
   if (unlink(path.c_str()) != 0) throw SystemError("cannot remove", path, errno);
+  SyncDirectory(ParentOf(path));
 }
 
 void RealDisk::RemoveDirectory(const std::string& path) {
   if (rmdir(path.c_str()) != 0) throw SystemError("cannot remove the folder", path, errno);
+  SyncDirectory(ParentOf(path));
 }
 
 FaultyDisk::FaultyDisk(Disk& inner, int fail_at_write, int error_number)

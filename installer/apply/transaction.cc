@@ -1,6 +1,9 @@
 #include "installer/apply/transaction.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <climits>
 #include <utility>
 
 #include "common/file_util.h"
@@ -29,8 +32,15 @@ std::string ParentOf(const std::string& path) {
 }  // namespace
 
 Transaction::Transaction(std::string root, Disk& disk) : root_(std::move(root)), disk_(disk) {
-  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   if (root_.empty()) root_ = "/";
+  if (root_[0] != '/') {
+    // Made absolute once, so that walking up to create a missing root ends at "/".
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == nullptr)
+      throw SystemError("cannot read", "the current folder", errno);
+    root_ = std::string(cwd) + "/" + root_;
+  }
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
 Transaction::~Transaction() {

@@ -91,6 +91,19 @@ TEST_F(ApplyTest, ARootThatDoesNotExistYetIsCreated) {
   EXPECT_EQ(GetFile(nested + "/etc/kha/pound.cfg"), "hello\n");
 }
 
+TEST_F(ApplyTest, ARelativeRootIsUnderTheCurrentFolder) {
+  std::string previous = std::filesystem::current_path();
+  std::filesystem::current_path(root());
+  try {
+    ApplyFiles("demo/infra0", {{"/etc/kha/pound.cfg", "hello\n", 0644}}, disk_, options_);
+  } catch (...) {
+    std::filesystem::current_path(previous);
+    throw;
+  }
+  std::filesystem::current_path(previous);
+  EXPECT_EQ(GetFile(At("/demo/infra0/etc/kha/pound.cfg")), "hello\n");
+}
+
 struct Identity {
   ino_t inode;
   timespec mtime;
