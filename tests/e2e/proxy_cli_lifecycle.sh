@@ -96,7 +96,8 @@ echo "LogFacility -" >>"$WORK/pound.cfg"
 wait_for "$pidfile"
 daemon=$(cat "$pidfile")
 kill -0 "$daemon" || fail "the daemon $daemon does not run"
-[ "$(ps -o ppid= -p "$daemon" | tr -d ' ')" != "$$" ] || fail "the daemon is still our child"
+# Field 4 of /proc/PID/stat is the parent's pid (the command has no spaces).
+[ "$(cut -d' ' -f4 "/proc/$daemon/stat")" != "$$" ] || fail "the daemon is still our child"
 [ "$(get "$port")" = alpha ] || fail "the daemon does not serve"
 kill -TERM "$daemon"
 wait_gone "$daemon"

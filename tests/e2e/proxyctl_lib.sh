@@ -5,7 +5,9 @@
 set -euo pipefail
 
 KHA_BIN=${KHA_BIN:?KHA_BIN must name the folder with kha-proxy and kha-proxyctl}
+# shellcheck disable=SC2034 # used by the scripts that source this one
 PROXY=$KHA_BIN/kha-proxy
+# shellcheck disable=SC2034
 PROXYCTL=$KHA_BIN/kha-proxyctl
 
 # A temp folder removed on exit, with every process started through
@@ -51,8 +53,8 @@ PY
 
 # wait_for_port PORT: until something accepts on 127.0.0.1:PORT (10 s at most).
 wait_for_port() {
-  local i
-  for i in $(seq 100); do
+  local _
+  for _ in $(seq 100); do
     if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; then
       return 0
     fi
@@ -77,8 +79,8 @@ get() {
 
 # wait_for FILE: until FILE exists (10 s at most).
 wait_for() {
-  local i
-  for i in $(seq 100); do
+  local _
+  for _ in $(seq 100); do
     [ -e "$1" ] && return 0
     sleep 0.1
   done
@@ -87,8 +89,8 @@ wait_for() {
 
 # wait_gone PID: until the process has exited (20 s at most).
 wait_gone() {
-  local i
-  for i in $(seq 200); do
+  local _
+  for _ in $(seq 200); do
     kill -0 "$1" 2>/dev/null || return 0
     sleep 0.1
   done
