@@ -35,6 +35,9 @@ struct TrustOptions {
   std::vector<std::string> trusted_key_pems;
   // Refuse an unsigned file (--require-signature).
   bool require_signature = false;
+  // Only for listing contents (kha-bundle list): digests are checked but a
+  // signature is not, and an unsigned file is accepted. Never set for use.
+  bool listing_only = false;
   // The keys named by the KHA_SIGNING_PUBKEY build option; tests turn them off.
   bool use_builtin_keys = true;
 };
