@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <regex>
 
 #include "common/did_you_mean.h"
 #include "common/file_util.h"
+#include "proxy/config/pattern.h"
 
 namespace kha::proxy {
 namespace {
@@ -38,36 +38,6 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
-}
-
-// Our own words for std::regex's error codes: the library's what() text
-// differs between standard library versions, and tests pin messages.
-std::string_view RegexProblem(std::regex_constants::error_type code) {
-  namespace rc = std::regex_constants;
-  switch (code) {
-    case rc::error_collate:
-      return "invalid collating element";
-    case rc::error_ctype:
-      return "invalid character class";
-    case rc::error_escape:
-      return "invalid escape";
-    case rc::error_backref:
-      return "invalid back reference";
-    case rc::error_brack:
-      return "unbalanced [ ]";
-    case rc::error_paren:
-      return "unbalanced ( )";
-    case rc::error_brace:
-      return "unbalanced { }";
-    case rc::error_badbrace:
-      return "invalid repeat count in { }";
-    case rc::error_range:
-      return "invalid character range";
-    case rc::error_badrepeat:
-      return "*, +, ? or { } repeats nothing";
-    default:
-      return "too complex";
-  }
 }
 
 bool IsTokenChar(char c) {
@@ -158,7 +128,6 @@ std::optional<Value> ConvertArgument(const Directive& directive, ArgKind kind, c
                                      const std::string& file, const std::string& base_dir,
                                      Diagnostics& diagnostics) {
   Value value;
-  value.token = &token;
   value.text = token.text;
   const std::string name(directive.name);
   const std::string got = ", got \"" + token.text + "\"";
@@ -212,15 +181,10 @@ std::optional<Value> ConvertArgument(const Directive& directive, ArgKind kind, c
     }
     case ArgKind::kUrlRegex:
     case ArgKind::kHeaderRegex: {
-      auto flags = std::regex::extended | std::regex::optimize;
-      if (kind == ArgKind::kHeaderRegex) flags |= std::regex::icase;
-      try {
-        value.pattern.source = token.text;
-        value.pattern.regex = std::make_shared<const std::regex>(token.text, flags);
-      } catch (const std::regex_error& e) {
+      std::string problem;
+      if (!CompilePattern(token.text, kind == ArgKind::kHeaderRegex, value.pattern, problem))
         return fail("invalid regular expression \"" + token.text + "\" in " + name + ": " +
-                    std::string(RegexProblem(e.code())));
-      }
+                    problem);
       return value;
     }
     case ArgKind::kHeaderLine: {

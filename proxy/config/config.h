@@ -29,10 +29,14 @@ struct SourceLocation {
 
 // A POSIX extended regular expression compiled once at load. Header patterns
 // are case-insensitive (field names are, RFC 9110 5.1); URL patterns are not.
-// The runtime matches with std::regex_search, as Pound's regexec does.
+// Match with SearchPattern (proxy/config/pattern.h), which uses `posix`:
+// std::regex_search on `regex` recurses once per character in libstdc++ and
+// overflows the stack on a few KiB of hostile text.
+class PosixRegex;
 struct Pattern {
   std::string source;                       // as written in the file
   std::shared_ptr<const std::regex> regex;  // never null in a loaded Config
+  std::shared_ptr<const PosixRegex> posix;  // never null in a loaded Config
 };
 
 // A numeric address: kha-proxy never resolves host names (static binary, no NSS).

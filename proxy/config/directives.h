@@ -38,7 +38,6 @@ enum class ArgKind {
 
 // One converted argument.
 struct Value {
-  const Token* token = nullptr;
   int64_t integer = 0;
   std::string text;  // strings, paths, file contents
   IpAddress address;

@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "proxy/config/directives.h"
 #include "proxy/config/parse.h"
+#include "proxy/config/pattern.h"
 #include "temp_dir.h"
 
 namespace kha::proxy {
@@ -170,6 +171,8 @@ TEST_F(Everything, FillsEveryField) {
   EXPECT_FALSE(std::regex_search("/API/x.json", *service.urls[0].regex));
   ASSERT_EQ(service.head_require.size(), 1u);
   EXPECT_TRUE(std::regex_search("host: api.EXAMPLE.com", *service.head_require[0].regex));
+  EXPECT_TRUE(SearchPattern(service.head_require[0], "host: api.EXAMPLE.com"));
+  EXPECT_FALSE(SearchPattern(service.head_require[0], "Host: example.org"));
   ASSERT_EQ(service.head_deny.size(), 1u);
   EXPECT_TRUE(std::regex_search("User-Agent: bad bot", *service.head_deny[0].regex));
   ASSERT_TRUE(service.health_check);
