@@ -5,6 +5,7 @@
 #include "proxy/http/head_parser.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "proxy/http/chars.h"
 
@@ -37,11 +38,18 @@ namespace {
 
 constexpr std::string_view kVersionPrefix = "HTTP/";
 
+Limits Clamp(Limits limits) {
+  constexpr size_t kMax = std::numeric_limits<uint32_t>::max() - 1;
+  limits.max_head = std::min(limits.max_head, kMax);
+  limits.max_start_line = std::min(limits.max_start_line, kMax);
+  return limits;
+}
+
 }  // namespace
 
 HeadParser::HeadParser(bool request, Limits limits)
     : is_request_(request),
-      limits_(limits),
+      limits_(Clamp(limits)),
       step_(request ? Step::kRequestStart : Step::kVersion) {}
 
 void HeadParser::Reset() {

@@ -21,6 +21,7 @@ namespace kha::proxy::http {
 
 // Size limits; exceeding one is an error (requests: 414 for the request
 // line, 431 for the head; responses: 502).
+// Limits above 4 GiB are clamped (positions in the head are 32-bit).
 struct Limits {
   size_t max_start_line = 8 * 1024;  // request or status line, without CRLF
   size_t max_head = 32 * 1024;       // start line + fields + blank line
@@ -117,7 +118,7 @@ class RequestParser {
 
   // Prepares for the next message on the connection, keeping capacity.
   void Reset();
-  // Returns the buffers' memory (for idle connections).
+  // Reset(), and also returns the buffers' memory (for idle connections).
   void ShrinkToFit();
 
  private:
@@ -143,8 +144,8 @@ class ResponseParser {
   const ResponseHead& head() const;
   const ParseError& error() const;
 
-  void Reset();  // keeps the Expect() setting
-  void ShrinkToFit();
+  void Reset();        // keeps the Expect() setting
+  void ShrinkToFit();  // Reset() and release the buffers' memory
 
  private:
   std::unique_ptr<detail::HeadParser> impl_;
