@@ -75,6 +75,7 @@ struct PlannedFile {
   Change change = Change::kCreated;
   std::string old_content;
   mode_t old_mode = 0;
+  Owner old_owner;
   // The old content is not what kha wrote last time, so it is saved first.
   bool needs_backup = false;
 };
@@ -98,6 +99,7 @@ std::vector<PlannedFile> Plan(Transaction& transaction, const std::vector<FileTo
         throw ApplyError("cannot write " + file.path + ": " + host_path + " is not a regular file");
       plan.old_content = transaction.disk().ReadFile(host_path);
       plan.old_mode = stat->mode;
+      plan.old_owner = {stat->uid, stat->gid};
       bool same = plan.old_content == file.content && plan.old_mode == (file.mode & 07777);
       plan.change = same ? Change::kUnchanged : Change::kUpdated;
       auto entry = manifest.files.find(file.path);
@@ -213,7 +215,7 @@ std::vector<FileResult> ApplyFiles(Transaction& transaction, const std::vector<F
         result.backup = backup_folder + file.path;
         for (std::string& folder : transaction.MakeDirectories(ParentOf(result.backup)))
           manifest.directories.insert(std::move(folder));
-        transaction.WriteFile(result.backup, plan.old_content, plan.old_mode);
+        transaction.WriteFile(result.backup, plan.old_content, plan.old_mode, plan.old_owner);
       }
       for (std::string& folder : transaction.MakeDirectories(ParentOf(file.path)))
         manifest.directories.insert(std::move(folder));
@@ -285,8 +287,8 @@ UninstallResult Uninstall(const std::string& root, Disk& disk) {
                                   " is missing");
       }
       if (backup) {
-        mode_t mode = transaction.CheckedStat(entry.backup)->mode;
-        transaction.WriteFile(path, *backup, mode);
+        FileStat saved = *transaction.CheckedStat(entry.backup);
+        transaction.WriteFile(path, *backup, saved.mode, Owner{saved.uid, saved.gid});
         transaction.RemoveFile(entry.backup);
         result.restored.push_back(path);
       } else if (stat) {

@@ -34,6 +34,8 @@ std::optional<FileStat> RealDisk::Stat(const std::string& path) {
   }
   result.mode = st.st_mode & 07777;
   result.inode = st.st_ino;
+  result.uid = st.st_uid;
+  result.gid = st.st_gid;
   return result;
 }
 
@@ -61,6 +63,11 @@ void RealDisk::RemoveDirectory(const std::string& path) {
   SyncDirectory(ParentOf(path));
 }
 
+void RealDisk::ChangeOwner(const std::string& path, Owner owner) {
+  if (lchown(path.c_str(), owner.uid, owner.gid) != 0)
+    throw SystemError("cannot change the owner of", path, errno);
+}
+
 FaultyDisk::FaultyDisk(Disk& inner, int fail_at_write, int error_number)
     : inner_(inner), fail_at_write_(fail_at_write), error_number_(error_number) {}
 
@@ -80,5 +87,9 @@ void FaultyDisk::MakeDirectory(const std::string& path, mode_t mode) {
 void FaultyDisk::RemoveFile(const std::string& path) { inner_.RemoveFile(path); }
 
 void FaultyDisk::RemoveDirectory(const std::string& path) { inner_.RemoveDirectory(path); }
+
+void FaultyDisk::ChangeOwner(const std::string& path, Owner owner) {
+  inner_.ChangeOwner(path, owner);
+}
 
 }  // namespace kha::apply

@@ -15,6 +15,15 @@ struct FileStat {
   Type type = Type::kOther;
   mode_t mode = 0;  // permission bits only (07777)
   ino_t inode = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Who owns a file, kept when kha puts a file back (backups, rollback,
+// uninstall); new content kha writes is owned by the installer's user.
+struct Owner {
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
 
 class Disk {
@@ -32,6 +41,8 @@ class Disk {
   virtual void RemoveFile(const std::string& path) = 0;
   // Fails with ENOTEMPTY (or EEXIST) when the folder is not empty.
   virtual void RemoveDirectory(const std::string& path) = 0;
+  // lchown(2): never follows a symlink at `path`.
+  virtual void ChangeOwner(const std::string& path, Owner owner) = 0;
 };
 
 // The machine's file system.
@@ -43,6 +54,7 @@ class RealDisk : public Disk {
   void MakeDirectory(const std::string& path, mode_t mode) override;
   void RemoveFile(const std::string& path) override;
   void RemoveDirectory(const std::string& path) override;
+  void ChangeOwner(const std::string& path, Owner owner) override;
 };
 
 // Passes every call to `inner`, but the `fail_at_write`-th WriteFile
@@ -60,6 +72,7 @@ class FaultyDisk : public Disk {
   void MakeDirectory(const std::string& path, mode_t mode) override;
   void RemoveFile(const std::string& path) override;
   void RemoveDirectory(const std::string& path) override;
+  void ChangeOwner(const std::string& path, Owner owner) override;
 
  private:
   Disk& inner_;

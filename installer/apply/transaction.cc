@@ -77,7 +77,7 @@ void Transaction::MakeRoot() {
     missing.insert(missing.begin(), folder);
   for (const std::string& folder : missing) {
     disk_.MakeDirectory(folder, 0755);
-    undo_.push_back({Undo::Kind::kRemoveDirectory, folder, "", 0});
+    Push(Undo::Kind::kRemoveDirectory, folder);
   }
 }
 
@@ -93,21 +93,31 @@ std::vector<std::string> Transaction::MakeDirectories(const std::string& path) {
       continue;
     }
     disk_.MakeDirectory(HostPath(prefix), 0755);
-    undo_.push_back({Undo::Kind::kRemoveDirectory, HostPath(prefix), "", 0});
+    Push(Undo::Kind::kRemoveDirectory, HostPath(prefix));
     created.push_back(prefix);
   }
   return created;
 }
 
-void Transaction::WriteFile(const std::string& path, const std::string& content, mode_t mode) {
+void Transaction::Push(Undo::Kind kind, const std::string& host_path, std::string content,
+                       const FileStat& stat) {
+  undo_.push_back({kind, host_path, std::move(content), stat.mode, {stat.uid, stat.gid}});
+}
+
+void Transaction::WriteFile(const std::string& path, const std::string& content, mode_t mode,
+                            std::optional<Owner> owner) {
   std::optional<FileStat> stat = CheckedStat(path);
   std::string host_path = HostPath(path);
   if (stat && stat->type != FileStat::Type::kRegular)
     throw ApplyError("cannot write " + path + ": " + host_path + " is not a regular file");
-  Undo undo{Undo::Kind::kRemoveFile, host_path, "", 0};
-  if (stat) undo = {Undo::Kind::kRestoreFile, host_path, disk_.ReadFile(host_path), stat->mode};
+  std::string old_content = stat ? disk_.ReadFile(host_path) : "";
   disk_.WriteFile(host_path, content, mode);
-  undo_.push_back(std::move(undo));
+  if (stat) {
+    Push(Undo::Kind::kRestoreFile, host_path, std::move(old_content), *stat);
+  } else {
+    Push(Undo::Kind::kRemoveFile, host_path);
+  }
+  if (owner) disk_.ChangeOwner(host_path, *owner);
 }
 
 void Transaction::RemoveFile(const std::string& path) {
@@ -115,9 +125,9 @@ void Transaction::RemoveFile(const std::string& path) {
   std::string host_path = HostPath(path);
   if (!stat || stat->type != FileStat::Type::kRegular)
     throw ApplyError("cannot remove " + path + ": " + host_path + " is not a regular file");
-  Undo undo{Undo::Kind::kRestoreFile, host_path, disk_.ReadFile(host_path), stat->mode};
+  std::string old_content = disk_.ReadFile(host_path);
   disk_.RemoveFile(host_path);
-  undo_.push_back(std::move(undo));
+  Push(Undo::Kind::kRestoreFile, host_path, std::move(old_content), *stat);
 }
 
 void Transaction::RemoveDirectory(const std::string& path) {
@@ -126,7 +136,7 @@ void Transaction::RemoveDirectory(const std::string& path) {
   if (!stat || stat->type != FileStat::Type::kDirectory)
     throw ApplyError("cannot remove the folder " + path + ": " + host_path + " is not a folder");
   disk_.RemoveDirectory(host_path);
-  undo_.push_back({Undo::Kind::kMakeDirectory, host_path, "", stat->mode});
+  Push(Undo::Kind::kMakeDirectory, host_path, "", *stat);
 }
 
 void Transaction::Commit() {
@@ -144,12 +154,14 @@ std::vector<std::string> Transaction::Rollback() {
           break;
         case Undo::Kind::kRestoreFile:
           disk_.WriteFile(undo->host_path, undo->content, undo->mode);
+          disk_.ChangeOwner(undo->host_path, undo->owner);
           break;
         case Undo::Kind::kRemoveDirectory:
           disk_.RemoveDirectory(undo->host_path);
           break;
         case Undo::Kind::kMakeDirectory:
           disk_.MakeDirectory(undo->host_path, undo->mode);
+          disk_.ChangeOwner(undo->host_path, undo->owner);
           break;
       }
     } catch (const std::exception& error) {

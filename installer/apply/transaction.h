@@ -44,8 +44,10 @@ class Transaction {
   // returns them, top-down. The root itself is created when missing, but it
   // is never reported (it is not inside itself).
   std::vector<std::string> MakeDirectories(const std::string& path);
-  // Replaces or creates `path` atomically; its folder must exist.
-  void WriteFile(const std::string& path, const std::string& content, mode_t mode);
+  // Replaces or creates `path` atomically; its folder must exist. With an
+  // owner (putting back an earlier file), the new file gets that owner.
+  void WriteFile(const std::string& path, const std::string& content, mode_t mode,
+                 std::optional<Owner> owner = std::nullopt);
   void RemoveFile(const std::string& path);
   void RemoveDirectory(const std::string& path);
 
@@ -65,7 +67,10 @@ class Transaction {
     std::string host_path;
     std::string content;
     mode_t mode = 0;
+    Owner owner;
   };
+  void Push(Undo::Kind kind, const std::string& host_path, std::string content = "",
+            const FileStat& stat = {});
   void MakeRoot();
 
   std::string root_;
