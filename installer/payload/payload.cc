@@ -1,10 +1,21 @@
 #include "installer/payload/payload.h"
 
+#include <sys/auxv.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 namespace kha::payload {
 
-Payload Payload::OpenSelf(const TrustOptions& trust) { return Open("/proc/self/exe", trust); }
+Payload Payload::OpenSelf(const TrustOptions& trust) {
+  // Without /proc (an empty chroot, an early boot) the kernel still tells
+  // the path the executable was started from.
+  if (access("/proc/self/exe", R_OK) != 0) {
+    const char* started_as = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
+    if (started_as != nullptr) return Open(started_as, trust);
+  }
+  return Open("/proc/self/exe", trust);
+}
 
 Payload Payload::Open(const std::string& executable, const TrustOptions& trust) {
   return Payload(SealedFile::Open(executable, Kind::kInstaller, trust));

@@ -15,7 +15,8 @@ namespace kha::payload {
 class Payload {
  public:
   // Opens and verifies the running executable: trailer, sizes, SHA-256 of the
-  // executable and of the payload, signature, before anything else.
+  // executable and of the payload, signature, before anything else. Reads
+  // /proc/self/exe, or the path it was started as when /proc is missing.
   static Payload OpenSelf(const TrustOptions& trust);
   static Payload Open(const std::string& executable, const TrustOptions& trust);
 
