@@ -288,6 +288,7 @@ UninstallResult Uninstall(const std::string& root, Disk& disk) {
       }
       if (backup) {
         FileStat saved = *transaction.CheckedStat(entry.backup);
+        transaction.MakeDirectories(ParentOf(path));  // its folder may be gone too
         transaction.WriteFile(path, *backup, saved.mode, Owner{saved.uid, saved.gid});
         transaction.RemoveFile(entry.backup);
         result.restored.push_back(path);

@@ -83,6 +83,14 @@ TEST_F(UninstallTest, ASymlinkInPlaceOfAFileIsKept) {
   EXPECT_EQ(std::filesystem::read_symlink(At("/etc/a.conf")), "/etc/hostname");
 }
 
+TEST_F(UninstallTest, ABackupIsRestoredEvenWhenItsFolderWasRemoved) {
+  std::filesystem::remove_all(At("/etc"));
+  UninstallResult result = Uninstall(root(), disk_);
+  EXPECT_EQ(result.restored, (Paths{"/etc/existing.conf"}));
+  EXPECT_EQ(GetFile(At("/etc/existing.conf")), "mine\n");
+  EXPECT_EQ(kha::testing::ModeOf(At("/etc/existing.conf")), 0640u);
+}
+
 TEST_F(UninstallTest, ASecondUninstallDoesNothingAndSaysSo) {
   Uninstall(root(), disk_);
   kha::testing::TreeSnapshot after_first = Snapshot(root());
