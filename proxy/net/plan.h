@@ -35,7 +35,8 @@ struct ServicePlan {
   std::vector<Matcher> head_deny;     // none may match any header line
   std::vector<BackendPlan> backends;
   std::optional<BackendPlan> emergency;
-  std::string health_check;  // HealthCheck path; empty: TCP probes only
+  std::string health_check;    // HealthCheck path; empty: TCP probes only
+  Seconds health_interval{0};  // 0: every Alive seconds
 };
 
 struct ListenerPlan {
@@ -44,6 +45,7 @@ struct ListenerPlan {
   int xhttp = 0;
   Seconds client_timeout{10};  // Client: idle time waiting on the client
   uint64_t max_request = 0;    // MaxRequest body limit, 0 = none
+  Matcher check_url;           // CheckURL: targets not matching get 501; empty: none
   std::vector<Matcher> head_remove;
   std::vector<std::string> add_header;  // whole "Name: value" lines
   // Err413/414/500/501/503 bodies; empty: the built-in page.

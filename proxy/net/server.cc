@@ -264,15 +264,19 @@ void Server::Stop(std::chrono::seconds grace) {
 void Server::Reload(Plan plan) {
   std::lock_guard lock(impl_->mutex);
   const Plan& old = impl_->plan;
-  if (plan.listeners.size() != old.listeners.size()) {
-    throw std::invalid_argument("reload cannot add or remove listeners; restart kha-proxy");
+  // Sockets stay bound across a reload (privileges may be gone), so the
+  // listeners must stay where they are; anything else needs a restart.
+  bool same_listeners = plan.listeners.size() == old.listeners.size();
+  for (size_t i = 0; same_listeners && i < plan.listeners.size(); ++i) {
+    same_listeners =
+        plan.listeners[i].address == old.listeners[i].address &&
+        (plan.listeners[i].port == old.listeners[i].port || old.listeners[i].port == 0);
   }
-  for (size_t i = 0; i < plan.listeners.size(); ++i) {
-    if (plan.listeners[i].address != old.listeners[i].address ||
-        (plan.listeners[i].port != old.listeners[i].port && old.listeners[i].port != 0)) {
-      throw std::invalid_argument(
-          "reload cannot move a listener to another address; restart kha-proxy");
-    }
+  if (!same_listeners) {
+    kha::Log::Error(
+        "kha-proxy: reload ignored: listeners were added, removed or moved; "
+        "restart kha-proxy to apply");
+    return;
   }
   AdoptBackendState(plan, old);
   impl_->plan = std::move(plan);

@@ -21,7 +21,7 @@
 #include "proxy/balance/runtime.h"
 #include "proxy/net/plan.h"
 
-namespace kha::proxy::config {
+namespace kha::proxy {
 struct Config;
 }
 
@@ -29,18 +29,22 @@ namespace kha::proxy::net {
 
 // The fields a Pound LogLevel line needs; views valid during the call only.
 struct RequestLogEntry {
+  int listener = 0;         // index in Config::listeners (its LogLevel)
   std::string_view client;  // client address, numeric
   std::string_view method;
   std::string_view uri;
   std::string_view version;  // "HTTP/1.1"
   std::string_view request_line;
   int status = 0;
-  uint64_t bytes = 0;  // response body bytes sent to the client
+  std::string_view response_line;  // "HTTP/1.1 200 OK"; empty for local answers
+  std::string_view authorization;  // the Authorization value (Basic user)
+  uint64_t bytes = 0;              // response body bytes sent to the client
   std::string_view host;
   std::string_view referer;
   std::string_view user_agent;
-  std::string_view service;  // service name, may be empty
-  std::string_view backend;  // "address:port", or "-" for a local answer
+  std::string_view service;                        // service name, may be empty
+  std::string_view backend;                        // "address:port", or "-" for a local answer
+  std::chrono::system_clock::time_point received;  // request head complete
   std::chrono::microseconds duration{0};
 };
 
@@ -50,7 +54,7 @@ using RequestLogHook = std::function<void(const RequestLogEntry&)>;
 
 class Server final : public balance::RuntimeControl {
  public:
-  explicit Server(const config::Config& config);
+  explicit Server(const Config& config);
   explicit Server(Plan plan);
   ~Server() override;
   Server(const Server&) = delete;
@@ -75,8 +79,9 @@ class Server final : public balance::RuntimeControl {
   void Stop(std::chrono::seconds grace);
 
   // New requests use `config`; established connections keep going. Listeners
-  // are matched by position; their sockets stay bound. Thread-safe.
-  void Reload(const config::Config& config);
+  // are matched by position; their sockets stay bound, so a reload that
+  // adds, removes or moves a listener is refused (logged). Thread-safe.
+  void Reload(const Config& config);
   void Reload(Plan plan);
 
   balance::RuntimeView Snapshot() const override;
@@ -91,6 +96,6 @@ class Server final : public balance::RuntimeControl {
 
 // Builds the data path's plan from a parsed configuration; backends found in
 // `previous` (same address, port, priority) keep their shared state.
-Plan MakePlan(const config::Config& config, const Plan* previous = nullptr);
+Plan MakePlan(const Config& config, const Plan* previous = nullptr);
 
 }  // namespace kha::proxy::net

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "common/log.h"
+#include "proxy/http/parser.h"
 #include "proxy/net/buffer.h"
 #include "proxy/net/error_page.h"
 #include "proxy/net/head.h"
-#include "proxy/net/methods.h"
 #include "proxy/net/server_impl.h"
 #include "proxy/net/worker.h"
 
@@ -51,6 +51,7 @@ void SetKeepAlive(tcp::socket& socket) {
 struct SavedRequest {
   std::string method, target, version, host, referer, user_agent;
   std::string request_line;
+  std::string authorization;
   int minor = 1;
 };
 
@@ -152,6 +153,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point armed_at_ = Clock::time_point::max();
   uint64_t watch_generation_ = 0;
   Clock::time_point started_;
+  std::chrono::system_clock::time_point received_;
+  std::string response_line_;
   uint64_t body_bytes_ = 0;
   int status_ = 0;
   bool watch_armed_ = false;
@@ -238,8 +241,10 @@ asio::awaitable<Outcome> Session::ServeOne() {
   service_ = nullptr;
   current_ = nullptr;
   started_ = Clock::time_point();
-  for (std::string* field : {&saved_.method, &saved_.target, &saved_.version, &saved_.host,
-                             &saved_.referer, &saved_.user_agent, &saved_.request_line}) {
+  response_line_.clear();
+  for (std::string* field :
+       {&saved_.method, &saved_.target, &saved_.version, &saved_.host, &saved_.referer,
+        &saved_.user_agent, &saved_.request_line, &saved_.authorization}) {
     field->clear();
   }
   if (!co_await ReadRequestHead()) {
@@ -249,7 +254,11 @@ asio::awaitable<Outcome> Session::ServeOne() {
     co_return Outcome::kClose;
   }
   started_ = Clock::now();
+  received_ = std::chrono::system_clock::now();
   const Head& req = request_;
+  for (const Header& h : req.headers) {
+    if (EqualsIgnoreCase(h.name, "authorization")) saved_.authorization.assign(h.value);
+  }
   saved_.method.assign(req.method);
   saved_.target.assign(req.target);
   saved_.version.assign(req.version);
@@ -260,7 +269,10 @@ asio::awaitable<Outcome> Session::ServeOne() {
   saved_.minor = req.minor;
   const ListenerPlan& lp = listener();
 
-  int method_status = MethodStatus(req.method, lp.xhttp);
+  int method_status = http::MethodStatus(req.method, lp.xhttp);
+  if (method_status == 0 && lp.check_url && !lp.check_url(req.target)) {
+    method_status = 501;  // Pound's CheckURL
+  }
   if (method_status != 0) {
     in_.Consume(req.size);
     // The body, if any, was not read: the connection cannot continue.
@@ -279,14 +291,25 @@ asio::awaitable<Outcome> Session::ServeOne() {
   const bool upgrade = req.conn_upgrade && !req.upgrade.empty();
   const Framing framing = req.framing;
   const uint64_t length = req.content_length;
-  const bool expect_continue = req.expect_continue && framing != Framing::kNone;
+  // Expect: 100-continue is answered here, and the body then handled like
+  // any other, so it can be kept for a retry (RFC 9110 §10.1.1 lets an
+  // intermediary answer; the backend sees no Expect).
+  const bool expect_continue = req.expect_continue && framing != Framing::kNone && req.minor >= 1;
   client_keep_ = req.Persistent() && !upgrade;
   BuildBackendHead(upgrade);
   in_.Consume(req.size);  // request_'s views are invalid from here on
+  if (expect_continue) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    SetDeadline(lp.client_timeout);
+    asio::error_code ec;
+    co_await asio::async_write(client_, asio::buffer(kContinue),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return Outcome::kClose;
+  }
 
   // Whole small bodies are kept so another backend can get them again.
   bool body_kept = framing == Framing::kNone;
-  if (framing == Framing::kLength && length <= kRetryBody && !expect_continue) {
+  if (framing == Framing::kLength && length <= kRetryBody) {
     if (!co_await ReadBody(length)) co_return Outcome::kClose;
     body_kept = true;
   }
@@ -325,7 +348,7 @@ asio::awaitable<Outcome> Session::ServeOne() {
     SetDeadline(chosen->timeout);
     asio::error_code ec;
     co_await asio::async_write(backend_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && !body_kept && !expect_continue) {
+    if (!ec && !body_kept) {
       // Streamed bodies cannot be sent twice: past this point, no retry.
       body_consumed = true;
       if (!co_await StreamRequestBody(framing, length)) {
@@ -337,27 +360,6 @@ asio::awaitable<Outcome> Session::ServeOne() {
     }
     if (!ec) {
       head_result = co_await ReadResponseHead(/*forward_interim=*/true);
-      if (head_result == ReadResult::kOk && expect_continue && response_.status == 100) {
-        // The backend wants the body: pass the 100 on, stream, read again.
-        from_backend_.Consume(response_.size);
-        if (saved_.minor >= 1) {
-          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          SetDeadline(lp.client_timeout);
-          co_await asio::async_write(client_, asio::buffer(kContinue),
-                                     asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) {
-            ReleaseBackend(false);
-            co_return Outcome::kClose;
-          }
-        }
-        body_consumed = true;
-        if (!co_await StreamRequestBody(framing, length)) {
-          ReleaseBackend(false);
-          co_return Outcome::kClose;
-        }
-        body_sent = true;
-        head_result = co_await ReadResponseHead(true);
-      }
       if (head_result == ReadResult::kOk) break;
     }
     // Nothing of the answer reached the client: try again if the body can
@@ -385,7 +387,6 @@ asio::awaitable<Outcome> Session::ServeOne() {
     bool no_backend = current_ == nullptr && head_result == ReadResult::kNothing;
     co_return co_await SendError(no_backend ? 503 : 500, no_backend && body_kept && client_keep_);
   }
-  if (expect_continue && !body_sent) client_must_close_ = true;
 
   if (response_.status == 101) {
     if (!upgrade) {
@@ -448,7 +449,7 @@ void Session::BuildBackendHead(bool upgrade) {
       .append("\r\n");
   bool forwarded = false;
   for (const Header& h : request_.headers) {
-    if (IsHopByHop(h.name)) continue;
+    if (IsHopByHop(h.name) || EqualsIgnoreCase(h.name, "expect")) continue;
     bool removed = false;
     for (const Matcher& m : lp.head_remove) {
       if (m(h.line)) {
@@ -578,9 +579,9 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead(bool forward_inte
       if (result == ParseResult::kDone) {
         int status = response_.status;
         if (status >= 200 || status == 101) co_return ReadResult::kOk;
-        if (status == 100 && request_.expect_continue) co_return ReadResult::kOk;
-        // Other interim answers (103…) go to HTTP/1.1 clients as they are.
-        if (forward_interim && saved_.minor >= 1) {
+        // Interim answers (103…) go to HTTP/1.1 clients as they are; a 100
+        // is dropped: the proxy answered Expect itself.
+        if (forward_interim && saved_.minor >= 1 && status != 100) {
           SetDeadline(listener().client_timeout);
           asio::error_code ec;
           co_await asio::async_write(client_,
@@ -620,7 +621,8 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
   // The request's persistence was decided by the caller; tell the client.
   out_.clear();
   std::string_view data = from_backend_.data();
-  out_.append(data.substr(0, data.find("\r\n") + 2));
+  response_line_.assign(data.substr(0, data.find("\r\n")));
+  out_.append(response_line_).append("\r\n");
   for (const Header& h : resp.headers) {
     if (IsHopByHop(h.name)) continue;
     out_.append(h.line).append("\r\n");
@@ -811,6 +813,10 @@ void Session::Log(int status) {
   const RequestLogHook& hook = worker_.server.request_log();
   if (!hook) return;
   RequestLogEntry entry;
+  entry.listener = listener_index_;
+  entry.response_line = status == status_ && status != 101 ? response_line_ : "";
+  entry.authorization = saved_.authorization;
+  entry.received = received_;
   entry.client = client_address_;
   entry.method = saved_.method;
   entry.uri = saved_.target;
