@@ -35,10 +35,20 @@ std::string RoleList(const std::vector<answers::Role>& roles) {
   return text;
 }
 
-std::vector<apply::FileToWrite> FilesOf(const plan::Plan& plan) {
+std::string FolderOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+// The rendered files, then the executables the payload carries for this node.
+std::vector<apply::FileToWrite> FilesOf(const plan::Plan& plan, const answers::Cluster& cluster,
+                                        const payload::Payload* payload) {
   std::vector<apply::FileToWrite> files;
   for (const render::RenderedFile& file : plan.files)
     files.push_back({file.path, file.content, file.mode});
+  if (payload != nullptr) {
+    const std::string& proxy = cluster.proxy.bin;
+    files.push_back({proxy, payload->ReadEntry("bin/kha-proxy"), 0755});
+    files.push_back(
+        {FolderOf(proxy) + "/kha-proxyctl", payload->ReadEntry("bin/kha-proxyctl"), 0755});
+  }
   return files;
 }
 
@@ -55,7 +65,9 @@ void PrintDryRun(const plan::Plan& plan, const std::vector<apply::FileResult>& r
   for (const apply::FileResult& result : results) {
     std::printf("%-9s %s\n", std::string(apply::ChangeName(result.change)).c_str(),
                 result.path.c_str());
-    if (!result.diff.empty()) std::printf("%s", result.diff.c_str());
+    // Executables are shown by name only: a diff of machine code helps nobody.
+    bool binary = result.diff.find('\0') != std::string::npos;
+    if (!result.diff.empty() && !binary) std::printf("%s", result.diff.c_str());
   }
   Log::Step("services");
   if (restart.empty()) {
@@ -137,7 +149,13 @@ int Install(const cli::Options& options, Environment& environment) {
             std::string(host::InitSystemName(plan.host.init)) + ")" +
             (options.root == "/" ? "" : " under " + options.root));
 
-  std::vector<apply::FileToWrite> files = FilesOf(plan);
+  std::vector<apply::FileToWrite> files;
+  try {
+    files = FilesOf(plan, *cluster, environment.payload);
+  } catch (const payload::PayloadError& error) {
+    Log::Error(error.what());
+    return error.exit_code();
+  }
   if (options.dry_run) {
     try {
       std::vector<apply::FileResult> results =
@@ -212,6 +230,38 @@ int ListNodes(const cli::Options& options) {
   for (const answers::Node& node : cluster->nodes)
     std::printf("%-16s %-15s %s\n", node.name.c_str(), node.ip.ToString().c_str(),
                 RoleList(node.roles).c_str());
+  return kDone;
+}
+
+int PayloadAction(const cli::Options& options) {
+  try {
+    payload::TrustOptions trust;
+    trust.trusted_key_files = options.trusted_keys;
+    trust.require_signature = options.require_signature;
+    payload::Payload payload = payload::Payload::OpenSelf(trust);
+    switch (options.action) {
+      case cli::Action::kInfo:
+        std::printf("%s", payload.Info().c_str());
+        break;
+      case cli::Action::kList:
+        std::printf("%s", payload.FormatList().c_str());
+        break;
+      case cli::Action::kCheck:
+        payload.Check();
+        Log::Info("payload verified: " + std::to_string(payload.List().size()) + " entries");
+        break;
+      case cli::Action::kExtract:
+        payload.Extract(options.extract_dir, !options.quiet);
+        Log::Info("extracted " + std::to_string(payload.List().size()) + " entries into " +
+                  options.extract_dir);
+        break;
+      default:
+        return kBadInput;
+    }
+  } catch (const payload::PayloadError& error) {
+    Log::Error(error.what());
+    return error.exit_code();
+  }
   return kDone;
 }
 

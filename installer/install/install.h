@@ -6,6 +6,7 @@
 #include "installer/apply/disk.h"
 #include "installer/cli/options.h"
 #include "installer/host/local_addresses.h"
+#include "installer/payload/payload.h"
 #include "installer/run/runner.h"
 
 namespace kha::install {
@@ -17,10 +18,15 @@ struct Environment {
   apply::Disk& disk;
   run::Runner& runner;
   const host::AddressSource& addresses;
+  // The verified payload the node's executables come from; null only in tests
+  // that install configuration alone.
+  const payload::Payload* payload = nullptr;
 };
 
 int Install(const cli::Options& options, Environment& environment);
 int Uninstall(const cli::Options& options, Environment& environment);
 int ListNodes(const cli::Options& options);
+// --list, --check, --info, --extract DIR on the running executable's payload.
+int PayloadAction(const cli::Options& options);
 
 }  // namespace kha::install

@@ -36,6 +36,9 @@ for f in etc/default/etcd etc/default/kube-apiserver etc/default/kubelet etc/kha
   [ -f "$xenial/$f" ] || fail "missing $f on 16.04"
 done
 [ ! -e "$xenial/etc/init/etcd.conf" ] || fail "upstart job on 16.04"
+# The proxy comes out of the verified payload, runnable.
+"$xenial/usr/local/sbin/kha-proxy" -V >/dev/null || fail "installed kha-proxy does not run"
+[ -x "$xenial/usr/local/sbin/kha-proxyctl" ] || fail "kha-proxyctl not installed"
 trusty=$(new_root trusty 14.04)
 "$install" --quiet --root "$trusty" --node infra1 "$answers"
 [ -f "$trusty/etc/init/etcd.conf" ] || fail "missing upstart job on 14.04"
