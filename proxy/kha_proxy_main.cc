@@ -173,6 +173,15 @@ int Serve(const ProxyOptions& options, const Config& config) {
   }
 }
 
+// `path` made absolute: the daemon runs in "/" (and maybe a jail), where a
+// relative -f or -p would name another file at reload or exit.
+std::string Absolute(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
 int Main(std::span<const char* const> arguments) {
   ProxyOptions options = ParseProxyCommandLine(arguments);
   if (!options.error.empty()) {
@@ -196,6 +205,8 @@ int Main(std::span<const char* const> arguments) {
     return 1;
   }
   if (options.check_only) return 0;
+  options.config_path = Absolute(options.config_path);
+  options.pid_file = Absolute(options.pid_file);
 
   // Before any thread exists, so every thread inherits the mask and only the
   // signal loop in Serve() receives TERM, INT and HUP.
