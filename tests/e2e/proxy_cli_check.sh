@@ -96,4 +96,21 @@ set -e
 [ "$(cat "$WORK/err")" = "kha-proxyctl: control socket $WORK/absent.sock: no such file (is kha-proxy running, and does its config set Control to this path?)" ] ||
   fail "missing socket: $(cat "$WORK/err")"
 
+# The release executables (make test passes KHA_STATIC_BIN) are fully static
+# and behave the same.
+if [ -n "${KHA_STATIC_BIN:-}" ] && [ -x "$KHA_STATIC_BIN/kha-proxy" ]; then
+  for program in kha-proxy kha-proxyctl; do
+    file -L "$KHA_STATIC_BIN/$program" | grep -q 'statically linked' ||
+      fail "$program is not statically linked: $(file -L "$KHA_STATIC_BIN/$program")"
+  done
+  "$KHA_STATIC_BIN/kha-proxy" -c -f "$WORK/good.cfg" || fail "static kha-proxy -c failed"
+  set +e
+  "$KHA_STATIC_BIN/kha-proxy" -c -f "$WORK/bad.cfg" 2>"$WORK/err"
+  code=$?
+  set -e
+  [ "$code" = 1 ] || fail "static kha-proxy -c on a bad file exited $code"
+  [ "$(head -n1 "$WORK/err")" = "$expected" ] ||
+    fail "static kha-proxy -c on a bad file: $(cat "$WORK/err")"
+fi
+
 echo "PASS: proxy_cli_check"
