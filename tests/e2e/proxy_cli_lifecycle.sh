@@ -103,7 +103,35 @@ kill -TERM "$daemon"
 wait_gone "$daemon"
 [ ! -e "$pidfile" ] || fail "the daemon left its pidfile"
 
+# --- User/Group: bound as root, then serving as nobody:nogroup ---
+if [ "$(id -u)" = 0 ] && grep -q '^nobody:' /etc/passwd && grep -q '^nogroup:' /etc/group; then
+  nobody_uid=$(grep '^nobody:' /etc/passwd | cut -d: -f3)
+  nogroup_gid=$(grep '^nogroup:' /etc/group | cut -d: -f3)
+  write_config "$alpha"
+  sed -i '/^Control /d' "$WORK/pound.cfg"
+  printf 'User "nobody"\nGroup "nogroup"\n' >>"$WORK/pound.cfg"
+  "$PROXY" -e -f "$WORK/pound.cfg" 2>"$WORK/proxy.log" &
+  proxy=$!
+  BG_PIDS+=("$proxy")
+  wait_for_port "$port"
+  [ "$(get "$port")" = alpha ] || fail "the proxy does not serve as nobody"
+  uids=$(awk '/^Uid:/ {print $2, $3, $4}' "/proc/$proxy/status")
+  gids=$(awk '/^Gid:/ {print $2, $3, $4}' "/proc/$proxy/status")
+  groups=$(awk '/^Groups:/ {print $2}' "/proc/$proxy/status")
+  [ "$uids" = "$nobody_uid $nobody_uid $nobody_uid" ] || fail "real/effective/saved uid: $uids"
+  [ "$gids" = "$nogroup_gid $nogroup_gid $nogroup_gid" ] || fail "real/effective/saved gid: $gids"
+  [ "$groups" = "$nogroup_gid" ] || fail "supplementary groups: $groups"
+  kill -TERM "$proxy"
+  set +e
+  wait "$proxy"
+  code=$?
+  set -e
+  [ "$code" = 0 ] || fail "kha-proxy as nobody exited $code; log: $(cat "$WORK/proxy.log")"
+fi
+
 # --- a start-up failure reaches the user: the port is taken ---
+write_config "$alpha"
+echo "LogFacility -" >>"$WORK/pound.cfg"
 python3 -c "
 import socket, time
 s = socket.socket()
