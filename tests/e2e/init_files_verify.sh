@@ -1,13 +1,17 @@
 #!/bin/bash
-# The shipped init files and scripts are valid where they will run: checked
-# by shellcheck and sh -n: the LSB script, kha-flannel-config and the
-# /etc/default files; upstart jobs use only upstart's stanzas and their script
-# blocks parse; systemd-analyze verify accepts the systemd units (in a temp
-# root holding stub binaries, since this machine's PID 1 is not systemd); and
-# kha-flannel-config stores the network JSON in a real etcd over loopback,
-# across a dead endpoint, retrying until etcd comes up, and gives up in time.
-# The units and jobs checked are the golden files, which the unit tests keep
-# equal to what RenderNode writes.
+# The shipped init files and scripts are valid where they will run:
+# - shellcheck and sh -n accept the LSB script, kha-flannel-config and the
+#   /etc/default files;
+# - upstart jobs use only upstart's stanzas and their script blocks parse;
+# - systemd-analyze verify accepts the systemd units (in a temp root holding
+#   stub binaries, since this machine's PID 1 is not systemd);
+# - kha-proxy -c accepts every pound.cfg (when KHA_BIN holds kha-proxy);
+# - kha-flannel-config stores the network JSON in a real etcd over loopback,
+#   across a dead endpoint, retrying until etcd comes up, and gives up in time;
+# - /etc/init.d/kha-proxy starts, reloads, stops and reports a stand-in daemon
+#   through Debian's /lib/lsb/init-functions, refusing a broken config.
+# The files checked are the golden files, which the unit tests keep equal to
+# what RenderNode writes.
 set -euo pipefail
 src=${KHA_SOURCE_DIR:?}
 golden="$src/tests/golden"
@@ -118,6 +122,18 @@ sed -i 's/^Restart=/Restrt=/' "$root/etc/systemd/system/etcd.service"
 out=$(timeout 60 systemd-analyze --root="$root" --man=no --generators=no \
   verify "$root/etc/systemd/system/etcd.service" 2>&1) || true
 [[ "$out" == *"Unknown key 'Restrt' in section [Service]"* ]] || fail "broken unit passed: $out"
+
+echo "== kha-proxy -c accepts every rendered pound.cfg"
+proxy="${KHA_BIN:-}/kha-proxy"
+if [ -n "${KHA_BIN:-}" ] && [ -x "$proxy" ]; then
+  for cfg in "$golden"/*/*/etc/kha/pound.cfg; do
+    out=$("$proxy" -c -f "$cfg" 2>&1) || fail "kha-proxy -c -f $cfg: $out"
+  done
+  printf 'ListenHTTP\n    Prot 8080\nEnd\n' >"$work/bad.cfg"
+  if "$proxy" -c -f "$work/bad.cfg" >/dev/null 2>&1; then fail "kha-proxy -c accepted a bad file"; fi
+else
+  echo "(no kha-proxy in KHA_BIN=${KHA_BIN:-}; pound.cfg not checked)"
+fi
 
 echo "== kha-flannel-config stores the network JSON in a real etcd"
 free_port() {
