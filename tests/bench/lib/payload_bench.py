@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""kha-install's payload (issue 4, Tests and bench): size of the executable,
+time of --check, time of a full install of one node into an empty root, and
+extraction time against tar -x of the same files re-tarred with zstd at the
+payload's level. Each time is the median of repeated runs of the real
+executable. Usage: payload_bench.py KHA_INSTALL ANSWERS"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+RUNS = 15
+INSTALL_GOAL_MS = 100.0
+EXTRACT_GOAL_RATIO = 1.0
+ZSTD_LEVEL = "19"  # payload/CMakeLists.txt seals release builds at zstd -19
+
+
+def timed(argv, **kwargs):
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    return (time.perf_counter() - start) * 1000
+
+
+def median_ms(make_argv, prepare=None):
+    values = []
+    for i in range(RUNS):
+        if prepare:
+            prepare(i)
+        values.append(timed(make_argv(i)))
+    return statistics.median(values)
+
+
+def fresh_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+
+
+def main():
+    installer, answers = sys.argv[1], sys.argv[2]
+    if not os.path.exists(installer):
+        print(f"payload bench skipped: {installer} missing (make build)")
+        return 0
+    probe = subprocess.run([installer, "--check"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        print(f"payload bench skipped: {installer} --check failed: {probe.stderr.strip()}")
+        return 0
+    work = tempfile.mkdtemp(prefix="kha-payload-bench-")
+    try:
+        size = os.path.getsize(installer)
+        check = median_ms(lambda i: [installer, "--check"])
+
+        # Full install of one node into an empty root (os-release only, which
+        # --root reads to detect the release).
+        def install_root(i):
+            root = os.path.join(work, f"root-{i}")
+            fresh_dir(os.path.join(root, "etc"))
+            with open(os.path.join(root, "etc", "os-release"), "w") as f:
+                f.write('ID=ubuntu\nVERSION_ID="16.04"\nPRETTY_NAME="Ubuntu 16.04"\n')
+
+        install = median_ms(
+            lambda i: [installer, "--quiet", "--no-start", "--root", os.path.join(work, f"root-{i}"),
+                       "--node", "infra0", answers],
+            install_root)
+        installed = []
+        for dirpath, _, files in os.walk(os.path.join(work, "root-0")):
+            installed += [os.path.join(dirpath, f) for f in files if f == "kha-proxy"]
+
+        # --extract against tar -x of the same tree.
+        extract_dir = os.path.join(work, "extract")
+        extract = median_ms(lambda i: [installer, "--extract", extract_dir],
+                            lambda i: shutil.rmtree(extract_dir, ignore_errors=True))
+        archive = os.path.join(work, "payload.tar.zst")
+        subprocess.run(["tar", "-C", extract_dir, "-I", f"zstd -{ZSTD_LEVEL} -T1", "-cf", archive, "."],
+                       check=True)
+        untar_dir = os.path.join(work, "untar")
+        untar = median_ms(lambda i: ["tar", "-C", untar_dir, "--zstd", "-xf", archive],
+                          lambda i: fresh_dir(untar_dir))
+        files = sum(len(f) for _, _, f in os.walk(extract_dir))
+        tree = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(extract_dir) for f in fs)
+
+        print(f"{'kha-install payload (' + str(RUNS) + ' runs, median)':<48} {'value':>10} {'goal':>9} {'ratio':>7}")
+        print(f"{'size of kha-install (MiB)':<48} {size / 2**20:10.2f} {'-':>9} {'-':>7}")
+        print(f"{'payload: files, unpacked MiB, tar.zst MiB':<48} "
+              f"{f'{files}, {tree / 2**20:.1f}, {os.path.getsize(archive) / 2**20:.1f}':>10}")
+        print(f"{'--check (ms)':<48} {check:10.1f} {'-':>9} {'-':>7}")
+        print(f"{'full install of one node, empty root (ms)':<48} {install:10.1f} {INSTALL_GOAL_MS:9.1f} "
+              f"{install / INSTALL_GOAL_MS:6.2f}x")
+        print(f"{'--extract DIR (ms)':<48} {extract:10.1f} {'-':>9} {'-':>7}")
+        print(f"{'tar --zstd -xf of the same tree, zstd -' + ZSTD_LEVEL + ' (ms)':<48} {untar:10.1f} "
+              f"{'-':>9} {'-':>7}")
+        print(f"{'--extract against tar -x':<48} {extract / untar:9.2f}x {EXTRACT_GOAL_RATIO:8.2f}x "
+              f"{extract / untar / EXTRACT_GOAL_RATIO:6.2f}x")
+        if not installed:
+            print("note: the install wrote no kha-proxy under the root")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
