@@ -1,16 +1,17 @@
 // config::Config → Plan: the only file of the data path that knows the
 // configuration model, so the two can change apart.
 #include "proxy/config/config.h"
+#include "proxy/config/pattern.h"
 #include "proxy/net/server.h"
 #include "proxy/net/server_impl.h"
 
 namespace kha::proxy::net {
 namespace {
 
+// POSIX regexec through the config's SearchPattern: std::regex recurses per
+// character and can overflow the stack on hostile input.
 Matcher ToMatcher(const Pattern& pattern) {
-  return [regex = pattern.regex](std::string_view text) {
-    return std::regex_search(text.begin(), text.end(), *regex);
-  };
+  return [pattern](std::string_view text) { return SearchPattern(pattern, text); };
 }
 
 std::vector<Matcher> ToMatchers(const std::vector<Pattern>& patterns) {
