@@ -424,6 +424,7 @@ def failover(kha, work, duration=10, kill_at=3.0, restart_at=6.0, alive=1):
             per_backend.append(sum(1 for line in f if "/load" in line))
 
     attempts_1s = attempts_later = None
+    offsets = []
     if wrapper and os.path.exists(trace):
         attempts_1s = attempts_later = 0
         needle = f"sin_port=htons({ports[1]})"
@@ -434,6 +435,7 @@ def failover(kha, work, duration=10, kill_at=3.0, restart_at=6.0, alive=1):
                 stamp = float(line.split()[1])
                 if killed <= stamp < killed + 1.0:
                     attempts_1s += 1
+                    offsets.append(f"+{(stamp - killed) * 1000:.0f}ms")
                 elif killed + 1.0 <= stamp < restarted:
                     attempts_later += 1
 
@@ -443,8 +445,8 @@ def failover(kha, work, duration=10, kill_at=3.0, restart_at=6.0, alive=1):
     print(f"  non-2xx {non2xx} (goal 0), socket errors {errors} (goal 0): "
           f"{'ok' if non2xx == 0 and errors == 0 else 'BELOW GOAL'}")
     if attempts_1s is not None:
-        print(f"  connects to the dead backend (strace): {attempts_1s} within 1 s of the kill, "
-              f"{attempts_later} from 1 s until the restart (Alive probes expected there)")
+        print(f"  connects to the dead backend (strace): {attempts_1s} within 1 s of the kill "
+              f"({offsets[0] if offsets else ''}..{offsets[-1] if offsets else ''}), {attempts_later} from 1 s until the restart (Alive probes)")
     print(f"  dead backend served requests again {fmt(first_back, '.2f', 'never')} s after the restart "
           f"(goal <= Alive + 1 = {alive + 1} s): "
           f"{'ok' if first_back is not None and first_back <= alive + 1 else 'BELOW GOAL'}")
