@@ -69,9 +69,11 @@ Presence ProbePresence(const std::string& root, const std::vector<Need>& needs,
     }
     presence.binaries.insert(need.path);
   }
+  // Build commands run on this host even under --root (only `make install`
+  // writes into the root), so its own tools count.
   for (const std::string& tool : kBuildTools) {
     for (const char* dir : {"/usr/local/bin/", "/usr/bin/", "/bin/"}) {
-      if (IsExecutable(host::UnderRoot(root, dir + tool))) {
+      if (IsExecutable(dir + tool)) {
         presence.build_tools.insert(tool);
         break;
       }

@@ -28,7 +28,8 @@ std::map<std::string, std::string> ParseDpkgStatus(std::string_view text);
 
 // Looks under `root`: ROOT/var/lib/dpkg/status, each binary need's path (and,
 // for a declared version, runs `PATH --version` through `runner`), and the
-// build tools in ROOT/usr/local/bin, /usr/bin, /bin. Throws kha::SystemError
+// build tools in /usr/local/bin, /usr/bin, /bin of the running host (a build
+// runs there even under --root). Throws kha::SystemError
 // when a file exists but cannot be read.
 Presence ProbePresence(const std::string& root, const std::vector<Need>& needs,
                        run::Runner& runner);
