@@ -11,7 +11,7 @@ packages_for() {
                  libgtest-dev libgmock-dev" ;;
     test) echo "etcd-server etcd-client curl python3 shellcheck systemd iproute2 file
                 dpkg-dev fakeroot kubectl" ;;
-    bench) echo "nginx haproxy wrk util-linux" ;;
+    bench) echo "nginx haproxy wrk util-linux zstd strace" ;;
     deb) echo "debhelper dpkg-dev fakeroot lintian" ;;
     fuzz) echo "clang libclang-rt-14-dev" ;;
     *) echo "install-deps: unknown group '$1'" >&2; exit 2 ;;
