@@ -388,6 +388,8 @@ asio::awaitable<Outcome> Session::ServeOne() {
     co_return co_await SendError(no_backend ? 503 : 500, no_backend && body_kept && client_keep_);
   }
 
+  // Counted once the backend answered, before the client sees it.
+  current_->state->RequestServed();
   if (response_.status == 101) {
     if (!upgrade) {
       ReleaseBackend(false);
@@ -793,11 +795,9 @@ void Session::ReleaseBackend(bool reusable) {
   if (current_state_ != nullptr) {
     current_state_->ConnectionClosed();
     if (reusable) {
-      current_state_->RequestServed();
       worker_.pool.Put(current_state_, std::move(backend_));
       backend_ = tcp::socket(worker_.io);
     } else {
-      if (status_ != 0) current_state_->RequestServed();
       asio::error_code ignored;
       backend_.close(ignored);
     }
