@@ -4,6 +4,7 @@
 // etcd still accepts TCP but answers /healthz with 500.
 #include <charconv>
 #include <string>
+#include <unordered_map>
 
 #include "common/log.h"
 #include "proxy/net/server_impl.h"
@@ -96,16 +97,43 @@ void Spawn(Worker& worker, const std::shared_ptr<const LivePlan>& live, const Ba
       asio::detached);
 }
 
+template <typename F>
+void ForEachService(const Plan& plan, F f) {
+  for (const ListenerPlan& l : plan.listeners) {
+    for (const ServicePlan& s : l.services) f(s);
+  }
+  for (const ServicePlan& s : plan.global_services) f(s);
+}
+
+// Ticks at the shortest of Alive and every HealthCheck interval; each
+// service is probed when its own interval has passed.
 asio::awaitable<void> ProbeLoop(Worker& worker) {
+  using Clock = std::chrono::steady_clock;
+  std::unordered_map<const ServicePlan*, Clock::time_point> next_due;
+  const LivePlan* seen = nullptr;
   while (!worker.stopping) {
     std::shared_ptr<const LivePlan> live = worker.plan;
-    Seconds alive = live->plan.alive.count() > 0 ? live->plan.alive : Seconds(30);
-    worker.probe_timer.expires_after(alive);
+    auto interval_of = [&](const ServicePlan& s) {
+      Seconds alive = live->plan.alive.count() > 0 ? live->plan.alive : Seconds(30);
+      return !s.health_check.empty() && s.health_interval.count() > 0 ? s.health_interval : alive;
+    };
+    Seconds tick = live->plan.alive.count() > 0 ? live->plan.alive : Seconds(30);
+    ForEachService(live->plan,
+                   [&](const ServicePlan& s) { tick = std::min(tick, interval_of(s)); });
+    worker.probe_timer.expires_after(tick);
     asio::error_code ec;
     co_await worker.probe_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec || worker.stopping) co_return;
     live = worker.plan;
-    auto probe_service = [&](const ServicePlan& s) {
+    if (live.get() != seen) {
+      next_due.clear();  // a reload: every service is due now
+      seen = live.get();
+    }
+    Clock::time_point now = Clock::now();
+    ForEachService(live->plan, [&](const ServicePlan& s) {
+      auto [it, inserted] = next_due.try_emplace(&s, now);
+      if (now < it->second) return;
+      it->second = now + interval_of(s) - std::chrono::milliseconds(100);
       auto probe = [&](const BackendPlan& b) {
         if (!s.health_check.empty()) {
           Spawn(worker, live, b, s.health_check);
@@ -115,11 +143,7 @@ asio::awaitable<void> ProbeLoop(Worker& worker) {
       };
       for (const BackendPlan& b : s.backends) probe(b);
       if (s.emergency) probe(*s.emergency);
-    };
-    for (const ListenerPlan& l : live->plan.listeners) {
-      for (const ServicePlan& s : l.services) probe_service(s);
-    }
-    for (const ServicePlan& s : live->plan.global_services) probe_service(s);
+    });
   }
 }
 
