@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace kha::proxy::http::chars {
@@ -47,6 +48,34 @@ constexpr std::array<uint8_t, 256> MakeTable() {
 inline constexpr std::array<uint8_t, 256> kTable = MakeTable();
 
 inline bool Is(char c, uint8_t cls) { return (kTable[static_cast<unsigned char>(c)] & cls) != 0; }
+
+// Eight bytes at a time (SWAR) for the long runs in a head. Each returns
+// true when none of the 8 bytes at p needs a closer look; a false answer
+// only sends the caller back to the byte table.
+namespace swar {
+inline constexpr uint64_t kOnes = 0x0101010101010101ull;
+inline constexpr uint64_t kHigh = 0x8080808080808080ull;
+inline uint64_t Load(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+// Some byte is below n (exact for n <= 128).
+inline uint64_t AnyBelow(uint64_t x, uint8_t n) { return (x - kOnes * n) & ~x & kHigh; }
+inline uint64_t AnyEqual(uint64_t x, uint8_t c) { return AnyBelow(x ^ (kOnes * c), 1); }
+}  // namespace swar
+
+// Field-value bytes other than HTAB: SP, VCHAR, obs-text.
+inline bool PlainValueWord(const char* p) {
+  const uint64_t x = swar::Load(p);
+  return (swar::AnyBelow(x, 0x20) | swar::AnyEqual(x, 0x7f)) == 0;
+}
+
+// Request-target bytes: VCHAR.
+inline bool PlainTargetWord(const char* p) {
+  const uint64_t x = swar::Load(p);
+  return (swar::AnyBelow(x, 0x21) | swar::AnyEqual(x, 0x7f) | (x & swar::kHigh)) == 0;
+}
 
 inline char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 

@@ -5,6 +5,7 @@
 #include "proxy/http/head_parser.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "proxy/http/chars.h"
@@ -118,6 +119,18 @@ size_t HeadParser::LineEnd(size_t i, size_t size, size_t base) const {
   return limit_at > base + i ? std::min(size, limit_at - base) : i;
 }
 
+bool HeadParser::MatchVersionLine(const char* p, size_t available, size_t offset) {
+  // The common case in one go: "HTTP/x.y" CRLF, all here, within the limit.
+  if (available < 10 || offset + 8 - head_begin_ > limits_.max_start_line) return false;
+  if (std::memcmp(p, "HTTP/", 5) != 0 || !Is(p[5], chars::kDigit) || p[6] != '.' ||
+      !Is(p[7], chars::kDigit) || p[8] != '\r' || p[9] != '\n') {
+    return false;
+  }
+  version_major_ = p[5] - '0';
+  version_minor_ = p[7] - '0';
+  return true;
+}
+
 size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
   const auto base = static_cast<uint32_t>(base_offset);
   size_t i = 0;
@@ -153,15 +166,19 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         step_ = Step::kRequestStart;
         break;
 
-      case Step::kMethod:
-        if (c == ' ') {
-          method_.end = at;
+      case Step::kMethod: {
+        const size_t end = LineEnd(i, size, base);
+        while (i < end && Is(data[i], chars::kToken)) ++i;
+        if (i == size) return i;
+        if (data[i] == ' ') {
+          method_.end = static_cast<uint32_t>(base + i);
           step_ = Step::kTargetStart;
-        } else if (!Is(c, chars::kToken)) {
-          Fail(400, "invalid character in method");
-          return i;
+          break;
         }
-        break;
+        if (i == end && Is(data[i], chars::kToken)) continue;  // the line limit fails it
+        Fail(400, "invalid character in method");
+        return i;
+      }
 
       case Step::kTargetStart:
         if (!Is(c, chars::kTarget)) {
@@ -175,13 +192,25 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
       case Step::kTarget: {
         size_t j = i;
         const size_t end = LineEnd(i, size, base);
-        while (j < end && Is(data[j], chars::kTarget)) ++j;
+        for (;;) {
+          while (j + 8 <= end && chars::PlainTargetWord(data + j)) j += 8;
+          if (j < end && Is(data[j], chars::kTarget)) {
+            ++j;
+            continue;
+          }
+          break;
+        }
         i = j;
         if (i == size) return i;
         const char d = data[i];
         const auto d_at = static_cast<uint32_t>(base + i);
         if (d == ' ') {
           target_.end = d_at;
+          if (MatchVersionLine(data + i + 1, size - i - 1, base + i + 1)) {
+            i += 11;  // SP "HTTP/x.y" CRLF
+            if (!EndStartLine()) return i - 1;
+            continue;
+          }
           step_ = Step::kVersion;
           version_index_ = 0;
         } else if (d == '\r' || d == '\n') {
@@ -287,91 +316,106 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         if (!EndStartLine()) return i;
         break;
 
+      // A field line runs kFieldStart → kName → kValueStart → kValue →
+      // kFieldCR by falling through, so a whole line costs one dispatch;
+      // the steps only matter when the input ends inside a line.
       case Step::kFieldStart:
-        if (Is(c, chars::kToken)) {
-          name_.begin = at;
-          step_ = Step::kName;
-        } else if (c == '\r') {
+        if (c == '\r') {
           step_ = Step::kHeadCR;
-        } else if (c == '\n') {
+          break;
+        }
+        if (c == '\n') {
           step_ = Step::kDone;
           return i + 1;
-        } else if (c == ' ' || c == '\t') {
+        }
+        if (c == ' ' || c == '\t') {
           // RFC 9112 §5.2 (obs-fold) and §2.2 (whitespace after the start line).
           Fail(400, spans_.empty() ? "whitespace before the first header field"
                                    : "obsolete line folding");
           return i;
-        } else {
+        }
+        if (!Is(c, chars::kToken)) {
           Fail(400, "invalid character in header name");
           return i;
         }
-        break;
+        name_.begin = at;
+        step_ = Step::kName;
+        [[fallthrough]];
 
       case Step::kName: {
-        size_t j = i;
-        while (j < size && Is(data[j], chars::kToken)) ++j;
-        i = j;
+        while (i < size && Is(data[i], chars::kToken)) ++i;
         if (i == size) return i;
         const char d = data[i];
-        if (d == ':') {
-          name_.end = static_cast<uint32_t>(base + i);
-          step_ = Step::kValueStart;
-        } else if (d == ' ' || d == '\t') {
+        if (d == ' ' || d == '\t') {
           // RFC 9112 §5.1: a proxy must reject this, never guess.
           Fail(400, "whitespace between header name and colon");
           return i;
-        } else {
+        }
+        if (d != ':') {
           Fail(400, "invalid character in header name");
           return i;
         }
-        break;
+        name_.end = static_cast<uint32_t>(base + i);
+        step_ = Step::kValueStart;
+        if (++i == size) return i;
+        [[fallthrough]];
       }
 
-      case Step::kValueStart:
-        if (c == ' ' || c == '\t') break;
-        if (c == '\r' || c == '\n') {
-          value_ = {at, at};
-          if (c == '\n') {
+      case Step::kValueStart: {
+        while (i < size && Is(data[i], chars::kWhitespace)) ++i;
+        if (i == size) return i;
+        const char d = data[i];
+        const auto d_at = static_cast<uint32_t>(base + i);
+        if (d == '\r' || d == '\n') {
+          value_ = {d_at, d_at};
+          if (d == '\n') {
             if (!EndField()) return i;
           } else {
             step_ = Step::kFieldCR;
           }
-        } else if (Is(c, chars::kFieldValue)) {
-          value_ = {at, at + 1};
-          step_ = Step::kValue;
-        } else {
+          break;
+        }
+        if (!Is(d, chars::kFieldValue)) {
           Fail(400, "control character in header value");
           return i;
         }
-        break;
+        value_ = {d_at, d_at + 1};
+        step_ = Step::kValue;
+        [[fallthrough]];
+      }
 
       case Step::kValue: {
         size_t j = i;
-        size_t last = 0;
-        bool any = false;
-        while (j < size && Is(data[j], chars::kFieldValue)) {
-          if (!Is(data[j], chars::kWhitespace)) {
-            last = j;
-            any = true;
+        for (;;) {
+          while (j + 8 <= size && chars::PlainValueWord(data + j)) j += 8;
+          if (j < size && Is(data[j], chars::kFieldValue)) {
+            ++j;
+            continue;
           }
-          ++j;
+          break;
         }
-        if (any) value_.end = static_cast<uint32_t>(base + last + 1);
+        // Trailing whitespace is not part of the value (RFC 9110 §5.5); the
+        // value started with a non-blank byte, so this stops inside it.
+        size_t last = j;
+        while (last > i && Is(data[last - 1], chars::kWhitespace)) --last;
+        if (last > i) value_.end = static_cast<uint32_t>(base + last);
         i = j;
         if (i == size) return i;
-        if (data[i] == '\r') {
-          step_ = Step::kFieldCR;
-        } else if (data[i] == '\n') {
+        if (data[i] == '\n') {
           if (!EndField()) return i;
-        } else {
+          break;
+        }
+        if (data[i] != '\r') {
           Fail(400, "control character in header value");
           return i;
         }
-        break;
+        step_ = Step::kFieldCR;
+        if (++i == size) return i;
+        [[fallthrough]];
       }
 
       case Step::kFieldCR:
-        if (c != '\n') {
+        if (data[i] != '\n') {
           Fail(400, "bare CR");
           return i;
         }

@@ -52,6 +52,8 @@ class HeadParser {
   void FinishResponse(MessageHead& head, const FieldFacts& facts);
   void Fail(int status, const char* reason);
   bool EndStartLine();
+  // Matches a complete `HTTP/x.y CRLF` at p (a request line's end).
+  bool MatchVersionLine(const char* p, size_t available, size_t offset);
   // Where the start-line limit falls in data[i, size) (i when already there).
   size_t LineEnd(size_t i, size_t size, size_t base) const;
   bool EndField();

@@ -41,15 +41,32 @@ bool IsForwardedFor(std::string_view name) { return EqualsIgnoreCase(name, "x-fo
 }  // namespace
 
 bool IsHopByHop(std::string_view name, std::span<const std::string_view> connection_options) {
-  for (std::string_view hop :
-       {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"}) {
-    if (EqualsIgnoreCase(name, hop)) return true;
-  }
-  // The fields that frame the message and Host are never dropped because a
-  // Connection option names them: that would let a client make the proxy
-  // and the backend disagree on where a message ends.
-  for (std::string_view kept : {"content-length", "transfer-encoding", "host"}) {
-    if (EqualsIgnoreCase(name, kept)) return false;
+  // By length first: this runs for every forwarded field.
+  switch (name.size()) {
+    case 2:
+      if (EqualsIgnoreCase(name, "te")) return true;
+      break;
+    case 4:
+      // Host, like the framing fields below, is never dropped because a
+      // Connection option names it: that would let a client make the proxy
+      // and the backend disagree on a message.
+      if (EqualsIgnoreCase(name, "host")) return false;
+      break;
+    case 7:
+      if (EqualsIgnoreCase(name, "trailer") || EqualsIgnoreCase(name, "upgrade")) return true;
+      break;
+    case 10:
+      if (EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive")) return true;
+      break;
+    case 14:
+      if (EqualsIgnoreCase(name, "content-length")) return false;
+      break;
+    case 16:
+      if (EqualsIgnoreCase(name, "proxy-connection")) return true;
+      break;
+    case 17:
+      if (EqualsIgnoreCase(name, "transfer-encoding")) return false;
+      break;
   }
   for (std::string_view option : connection_options) {
     if (EqualsIgnoreCase(name, option)) return true;
