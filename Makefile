@@ -7,7 +7,7 @@ ANSWERS    ?= examples/answers.toml
 
 CMAKE := cmake -G Ninja -Wno-dev
 
-.PHONY: all build test demo bench fuzz deb bundle format tidy clean deps
+.PHONY: all build test demo bench fuzz bundle format tidy clean deps
 
 all: build
 
@@ -31,6 +31,16 @@ test: build
 demo: build
 	@tools/demo.sh $(BUILD)/bin/kha-install $(ANSWERS) $(BUILD)/demo
 
+# A signed bundle of the artifacts in $(BUNDLE_DIR) (kube binaries, etcd,
+# flannel, .debs, source tarballs) for air-gapped installs; the key is made
+# on first use.
+BUNDLE_DIR ?= artifacts
+BUNDLE_KEY ?= kha-release.key
+bundle: build
+	@test -f $(BUNDLE_KEY) || $(BUILD)/bin/kha-bundle keygen $(BUNDLE_KEY)
+	@$(BUILD)/bin/kha-bundle create --key $(BUNDLE_KEY) --out $(BUILD)/kha-artifacts.bundle $(BUNDLE_DIR)
+	@$(BUILD)/bin/kha-bundle verify --trusted-key $(BUNDLE_KEY).pub $(BUILD)/kha-artifacts.bundle
+
 bench: build
 	@tools/install-deps.sh test bench
 	@tests/bench/run.sh $(BUILD)
@@ -39,7 +49,7 @@ bench: build
 fuzz:
 	@tools/install-deps.sh build fuzz
 	@CC=clang CXX=clang++ $(CMAKE) -S . -B build/fuzz -DKHA_FUZZ=ON -DKHA_TESTS=OFF >/dev/null
-	@cmake --build build/fuzz -j $(JOBS)
+	@cmake --build build/fuzz --target kha_fuzzers -j $(JOBS)
 	@tests/fuzz/run.sh build/fuzz
 
 format:

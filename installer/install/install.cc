@@ -9,6 +9,7 @@
 #include "common/terminal.h"
 #include "installer/answers/answers.h"
 #include "installer/apply/apply.h"
+#include "installer/install/signal_guard.h"
 #include "installer/plan/plan.h"
 #include "installer/plan/select.h"
 #include "installer/services/service_commands.h"
@@ -127,6 +128,10 @@ int Install(const cli::Options& options, Environment& environment) {
   } catch (const host::BadForceOs& error) {
     Log::Error(error.what());
     return kBadInput;
+  } catch (const SystemError& error) {
+    // A release file that exists but cannot be read: the host cannot be identified.
+    Log::Error(error.what());
+    return kUnsupportedHost;
   }
 
   plan::Plan plan;
@@ -136,6 +141,7 @@ int Install(const cli::Options& options, Environment& environment) {
     const answers::Node& node = plan::SelectNode(*cluster, options.node, local);
     std::vector<answers::Role> roles = plan::SelectRoles(node, options.role);
     plan = plan::MakePlan(*cluster, node, roles, host, {options.root, options.no_start});
+    if (environment.treat_root_as_live && !options.no_start) plan.no_start_reason.clear();
   } catch (const plan::UsageError& error) {
     Log::Error(error.what());
     return kBadInput;
@@ -169,12 +175,31 @@ int Install(const cli::Options& options, Environment& environment) {
     return kDone;
   }
 
+  SignalGuard signals;
   apply::Transaction transaction(options.root, environment.disk);
+  // Undoes this run: files back as they were, restarted services on the old files.
+  auto roll_back = [&](const std::vector<std::string>& restarted) {
+    for (const std::string& problem : transaction.Rollback()) Log::Error(problem);
+    if (!restarted.empty()) {
+      try {
+        services::RestartServices(plan.host.init, restarted, environment.runner);
+      } catch (const services::ServiceError& again) {
+        Log::Warn(std::string("after the rollback: ") + again.what());
+      }
+    }
+    Log::Error("rolled back: every file is as it was before this run");
+  };
+
   std::vector<apply::FileResult> results;
   try {
     results = apply::ApplyFiles(transaction, files);
   } catch (const apply::ApplyError& error) {
     Log::Error(error.what());
+    return kApplyFailed;
+  }
+  if (signals.Pending()) {
+    Log::Error("interrupted");
+    roll_back({});
     return kApplyFailed;
   }
   PrintSummary(results);
@@ -185,19 +210,28 @@ int Install(const cli::Options& options, Environment& environment) {
     Log::Info("services not started (" + plan.no_start_reason + ")");
   } else if (!restart.empty()) {
     Log::Step("restarting services in order");
+    std::vector<std::string> restarted;
     try {
-      services::RestartServices(plan.host.init, restart, environment.runner);
+      services::ReloadDefinitions(plan.host.init, environment.runner);
     } catch (const services::ServiceError& error) {
       Log::Error(error.what());
-      for (const std::string& problem : transaction.Rollback()) Log::Error(problem);
-      // The services that did restart run the new files: restart them on the old ones.
-      try {
-        services::RestartServices(plan.host.init, restart, environment.runner);
-      } catch (const services::ServiceError& again) {
-        Log::Warn(std::string("after the rollback: ") + again.what());
-      }
-      Log::Error("rolled back: every file is as it was before this run");
+      roll_back({});
       return kApplyFailed;
+    }
+    for (const std::string& service : restart) {
+      try {
+        restarted.push_back(service);
+        services::RestartService(plan.host.init, service, environment.runner);
+      } catch (const services::ServiceError& error) {
+        Log::Error(error.what());
+        roll_back(restarted);
+        return kApplyFailed;
+      }
+      if (signals.Pending()) {
+        Log::Error("interrupted while restarting services");
+        roll_back(restarted);
+        return kApplyFailed;
+      }
     }
   }
   transaction.Commit();

@@ -21,6 +21,9 @@ struct Environment {
   // The verified payload the node's executables come from; null only in tests
   // that install configuration alone.
   const payload::Payload* payload = nullptr;
+  // Tests only: restart services even under --root, as on a live host, so
+  // the restart and rollback path runs against a recording runner.
+  bool treat_root_as_live = false;
 };
 
 int Install(const cli::Options& options, Environment& environment);

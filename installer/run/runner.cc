@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,6 +79,11 @@ Result ProcessRunner::Run(const Command& command) {
     return {127, std::string("fork: ") + std::strerror(errno)};
   }
   if (pid == 0) {
+    // The installer holds termination signals back while it changes files;
+    // the programs it runs must not inherit that.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     dup2(pipe_fds[1], STDOUT_FILENO);
     dup2(pipe_fds[1], STDERR_FILENO);
     int null_fd = open("/dev/null", O_RDONLY);

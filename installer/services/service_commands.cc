@@ -29,19 +29,25 @@ std::vector<run::Command> RestartCommands(host::InitSystem init, const std::stri
   return {Make({"initctl", "restart", service}), Make({"initctl", "start", service})};
 }
 
+void ReloadDefinitions(host::InitSystem init, run::Runner& runner) {
+  for (const run::Command& command : ReloadCommands(init)) Require(command, runner.Run(command));
+}
+
+void RestartService(host::InitSystem init, const std::string& service, run::Runner& runner) {
+  Log::Info("restarting " + service);
+  std::vector<run::Command> commands = RestartCommands(init, service);
+  if (init == host::InitSystem::kSystemd) {
+    for (const run::Command& command : commands) Require(command, runner.Run(command));
+  } else if (runner.Run(commands[0]).exit_code != 0) {
+    // A stopped upstart job cannot be restarted, only started.
+    Require(commands[1], runner.Run(commands[1]));
+  }
+}
+
 void RestartServices(host::InitSystem init, const std::vector<std::string>& services,
                      run::Runner& runner) {
-  for (const run::Command& command : ReloadCommands(init)) Require(command, runner.Run(command));
-  for (const std::string& service : services) {
-    Log::Info("restarting " + service);
-    std::vector<run::Command> commands = RestartCommands(init, service);
-    if (init == host::InitSystem::kSystemd) {
-      for (const run::Command& command : commands) Require(command, runner.Run(command));
-    } else if (runner.Run(commands[0]).exit_code != 0) {
-      // A stopped upstart job cannot be restarted, only started.
-      Require(commands[1], runner.Run(commands[1]));
-    }
-  }
+  ReloadDefinitions(init, runner);
+  for (const std::string& service : services) RestartService(init, service, runner);
 }
 
 }  // namespace kha::services

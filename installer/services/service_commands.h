@@ -23,6 +23,11 @@ class ServiceError : public std::runtime_error {
 std::vector<run::Command> ReloadCommands(host::InitSystem init);
 std::vector<run::Command> RestartCommands(host::InitSystem init, const std::string& service);
 
+// Makes the init system read changed service definitions.
+void ReloadDefinitions(host::InitSystem init, run::Runner& runner);
+// Enables (systemd) and restarts one service, or starts it when it was stopped.
+void RestartService(host::InitSystem init, const std::string& service, run::Runner& runner);
+
 // Runs ReloadCommands and then RestartCommands for each service in order.
 // Stops at the first failure and throws ServiceError.
 void RestartServices(host::InitSystem init, const std::vector<std::string>& services,

@@ -1,0 +1,113 @@
+#include "installer/install/install.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/file_util.h"
+
+namespace kha::install {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every path under `root` with its content, to compare trees before and after.
+std::string Snapshot(const std::string& root) {
+  std::ostringstream out;
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  for (const fs::path& path : paths) {
+    out << path.string().substr(root.size()) << '\n';
+    if (fs::is_regular_file(path)) out << ReadFile(path.string()) << '\n';
+  }
+  return out.str();
+}
+
+class InstallTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    char folder[] = "/tmp/kha-install-test-XXXXXX";
+    ASSERT_NE(mkdtemp(folder), nullptr);
+    root_ = folder;
+    fs::create_directories(root_ + "/etc");
+    std::ofstream(root_ + "/etc/os-release") << "ID=ubuntu\nVERSION_ID=\"16.04\"\n";
+    options_.answers = std::string(KHA_SOURCE_DIR) + "/examples/answers.toml";
+    options_.root = root_;
+    options_.node = "infra0";
+    options_.quiet = true;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  int Run() {
+    Environment environment{disk_, runner_, addresses_};
+    environment.treat_root_as_live = true;
+    return Install(options_, environment);
+  }
+  std::vector<std::string> Commands() const {
+    std::vector<std::string> lines;
+    for (const run::Command& command : runner_.commands()) lines.push_back(run::Describe(command));
+    return lines;
+  }
+
+  std::string root_;
+  cli::Options options_;
+  apply::RealDisk disk_;
+  run::RecordingRunner runner_;
+  host::FixedAddressSource addresses_{{}};
+};
+
+TEST_F(InstallTest, RestartsServicesInOrderThenNothingOnARerun) {
+  ASSERT_EQ(Run(), kDone);
+  std::vector<std::string> commands = Commands();
+  ASSERT_FALSE(commands.empty());
+  EXPECT_EQ(commands.front(), "systemctl daemon-reload");
+  EXPECT_EQ(commands[1], "systemctl enable etcd.service");
+  EXPECT_EQ(commands[2], "systemctl restart etcd.service");
+  EXPECT_EQ(commands[4], "systemctl restart kube-apiserver.service");
+  EXPECT_EQ(commands[6], "systemctl restart kha-proxy.service");
+  EXPECT_EQ(commands.back(), "systemctl restart kube-proxy.service");
+
+  size_t before = runner_.commands().size();
+  ASSERT_EQ(Run(), kDone);
+  EXPECT_EQ(runner_.commands().size(), before) << "a rerun with no change restarted something";
+}
+
+TEST_F(InstallTest, AFailedRestartRollsEveryFileBackAndRestartsOnTheOldFiles) {
+  std::string before = Snapshot(root_);
+  runner_.Script({0, ""});  // daemon-reload
+  runner_.Script({0, ""});  // enable etcd
+  runner_.Script({0, ""});  // restart etcd
+  runner_.Script({0, ""});  // enable kube-apiserver
+  runner_.Script({1, "Job for kube-apiserver.service failed.\n"});
+  EXPECT_EQ(Run(), kApplyFailed);
+  EXPECT_EQ(Snapshot(root_), before);
+  std::vector<std::string> commands = Commands();
+  ASSERT_EQ(commands.size(), 10u);
+  EXPECT_EQ(commands[5], "systemctl daemon-reload");
+  EXPECT_EQ(commands[7], "systemctl restart etcd.service");
+  EXPECT_EQ(commands[9], "systemctl restart kube-apiserver.service");
+}
+
+TEST_F(InstallTest, NoStartWritesButRunsNothing) {
+  options_.no_start = true;
+  ASSERT_EQ(Run(), kDone);
+  EXPECT_TRUE(runner_.commands().empty());
+  EXPECT_TRUE(fs::exists(root_ + "/etc/default/etcd"));
+}
+
+TEST_F(InstallTest, BadAnswersTouchNothing) {
+  std::string answers = root_ + "/../kha-bad-answers.toml";
+  std::ofstream(answers) << "[etcd]\npeer_port = 70000\n";
+  options_.answers = answers;
+  std::string before = Snapshot(root_);
+  EXPECT_EQ(Run(), kBadInput);
+  EXPECT_EQ(Snapshot(root_), before);
+  fs::remove(answers);
+}
+
+}  // namespace
+}  // namespace kha::install
