@@ -68,6 +68,9 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   app.add_flag("--no-start", options.no_start, "Write everything but start or restart nothing");
   app.add_flag("--offline", options.offline,
                "Never use the network; take dependencies from the bundle only");
+  app.add_option("--bundle", options.bundle,
+                 "Take binaries, .debs and source tarballs from this signed bundle (kha-bundle)")
+      ->check(CLI::ExistingFile);
   app.add_flag("-q,--quiet", options.quiet, "Print only warnings and errors; no progress bar");
   bool list = false, check = false, info = false;
   app.add_flag("--list", list, "List the files in the embedded payload");
@@ -75,7 +78,9 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   app.add_flag("--info", info, "Show version, build date, payload size and signer");
   app.add_option("--extract", options.extract_dir, "Extract the verified payload into DIR");
   app.add_option("--trusted-key", options.trusted_keys,
-                 "Also trust this Ed25519 public key (PEM) for the payload's signature");
+                 "Also trust this Ed25519 public key (PEM) for the payload's and bundle's "
+                 "signature; repeat for more keys")
+      ->allow_extra_args(false);
   app.add_flag("--require-signature", options.require_signature,
                "Refuse a payload that is not signed by a trusted key");
   app.add_option("ANSWERS", options.answers, "The answer file (TOML), e.g. answers.toml");

@@ -28,6 +28,7 @@ struct Options {
   bool no_start = false;
   bool quiet = false;
   bool offline = false;
+  std::string bundle;  // --bundle FILE: signed artifacts for offline installs
   std::string extract_dir;
   std::vector<std::string> trusted_keys;
   bool require_signature = false;

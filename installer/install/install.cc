@@ -9,6 +9,8 @@
 #include "common/terminal.h"
 #include "installer/answers/answers.h"
 #include "installer/apply/apply.h"
+#include "installer/bundle/bundle.h"
+#include "installer/deps/deps.h"
 #include "installer/install/signal_guard.h"
 #include "installer/plan/plan.h"
 #include "installer/plan/select.h"
@@ -156,11 +158,30 @@ int Install(const cli::Options& options, Environment& environment) {
             (options.root == "/" ? "" : " under " + options.root));
 
   std::vector<apply::FileToWrite> files;
+  // Dependencies are checked on a live host, and under --root when a bundle
+  // says where they come from (an image build); a bare --root renders only.
+  std::optional<bundle::Bundle> bundle;
+  std::optional<deps::DepsPlan> deps_plan;
   try {
     files = FilesOf(plan, *cluster, environment.payload);
+    payload::TrustOptions trust;
+    trust.trusted_key_files = options.trusted_keys;
+    if (!options.bundle.empty()) bundle.emplace(bundle::Bundle::Open(options.bundle, trust));
+    if (environment.payload != nullptr && (options.root == "/" || bundle)) {
+      std::string table = environment.payload->ReadEntry(std::string(deps::kTablePayloadPath));
+      deps_plan = deps::PlanDependencies(table, std::string(deps::kTablePayloadPath), plan.host,
+                                         plan.roles, *cluster, bundle ? &*bundle : nullptr,
+                                         environment.runner, {options.root, options.offline});
+    }
   } catch (const payload::PayloadError& error) {
     Log::Error(error.what());
     return error.exit_code();
+  } catch (const deps::UnsatisfiedError& error) {
+    Log::Error(error.what());
+    return kBadInput;
+  } catch (const deps::TableError& error) {
+    Log::Error(error.what());
+    return kBadInput;
   }
   if (options.dry_run) {
     try {
@@ -168,6 +189,10 @@ int Install(const cli::Options& options, Environment& environment) {
           apply::PlanFiles(options.root, files, environment.disk);
       PrintDryRun(plan, results,
                   plan::ServicesToRestart(plan.services, ChangedPaths(results), *cluster));
+      if (deps_plan) {
+        Log::Step("dependencies");
+        std::printf("%s", deps::FormatDepsPlan(*deps_plan).c_str());
+      }
     } catch (const apply::ApplyError& error) {
       Log::Error(error.what());
       return kBadInput;
@@ -203,6 +228,18 @@ int Install(const cli::Options& options, Environment& environment) {
     return kApplyFailed;
   }
   PrintSummary(results);
+  if (deps_plan && !deps_plan->steps.empty()) {
+    Log::Step("dependencies");
+    try {
+      deps::ExecuteOptions execute;
+      execute.root = options.root;
+      deps::ExecuteDepsPlan(*deps_plan, bundle ? &*bundle : nullptr, environment.runner, execute);
+    } catch (const std::exception& error) {  // StepError, SystemError, PayloadError
+      Log::Error(error.what());
+      roll_back({});
+      return kApplyFailed;
+    }
+  }
 
   std::vector<std::string> restart =
       plan::ServicesToRestart(plan.services, ChangedPaths(results), *cluster);
