@@ -2,7 +2,6 @@
 // The order of start-up matters and is the point of this file:
 //   parse -> bind listeners and the control socket (as root) -> daemonize ->
 //   pidfile -> RootJail -> User/Group -> serve; then signals until stopped.
-#include <openssl/ssl.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -219,8 +218,6 @@ int Main(std::span<const char* const> arguments) {
 }  // namespace kha::proxy
 
 int main(int argc, char** argv) {
-  // Never read the host's openssl.cnf: a static binary must not load its modules.
-  OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   return kha::proxy::Main(
       std::span<const char* const>(argv + 1, static_cast<size_t>(argc > 0 ? argc - 1 : 0)));
 }

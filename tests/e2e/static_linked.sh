@@ -5,7 +5,7 @@ set -euo pipefail
 
 if [ -z "${KHA_STATIC_BIN:-}" ]; then
   echo "SKIP: KHA_STATIC_BIN is unset (make test sets it to the static build)"
-  exit 0
+  exit 77
 fi
 for program in kha-install kha-proxy kha-proxyctl; do
   path="$KHA_STATIC_BIN/$program"
