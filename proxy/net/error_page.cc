@@ -1,33 +1,11 @@
 #include "proxy/net/error_page.h"
 
+#include "proxy/http/parser.h"
+
 namespace kha::proxy::net {
 
-std::string_view ReasonPhrase(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 405:
-      return "Method Not Allowed";
-    case 413:
-      return "Content Too Large";
-    case 414:
-      return "URI Too Long";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Error";
-  }
-}
+// One table of reason phrases for the whole proxy: the parser's.
+std::string_view ReasonPhrase(int status) { return http::ReasonPhrase(status); }
 
 namespace {
 
