@@ -65,14 +65,14 @@ std::string FormatDiagnostic(const Diagnostic& d, std::string_view source,
 
 void Diagnostics::Error(std::string file, int line, int column, std::string message,
                         std::string hint) {
-  list_.push_back({Severity::kError, std::move(file), line, column, std::move(message),
-                   std::move(hint)});
+  list_.push_back(
+      {Severity::kError, std::move(file), line, column, std::move(message), std::move(hint)});
 }
 
 void Diagnostics::Warning(std::string file, int line, int column, std::string message,
                           std::string hint) {
-  list_.push_back({Severity::kWarning, std::move(file), line, column, std::move(message),
-                   std::move(hint)});
+  list_.push_back(
+      {Severity::kWarning, std::move(file), line, column, std::move(message), std::move(hint)});
 }
 
 bool Diagnostics::HasErrors() const {

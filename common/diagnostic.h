@@ -35,8 +35,7 @@ std::string FormatDiagnostic(const Diagnostic& d, std::string_view source,
 class Diagnostics {
  public:
   void Error(std::string file, int line, int column, std::string message, std::string hint = {});
-  void Warning(std::string file, int line, int column, std::string message,
-               std::string hint = {});
+  void Warning(std::string file, int line, int column, std::string message, std::string hint = {});
   void Add(Diagnostic d) { list_.push_back(std::move(d)); }
 
   bool HasErrors() const;

@@ -814,7 +814,8 @@ void Session::Log(int status) {
   if (!hook) return;
   RequestLogEntry entry;
   entry.listener = listener_index_;
-  entry.response_line = status == status_ && status != 101 ? std::string_view(response_line_) : std::string_view();
+  entry.response_line =
+      status == status_ && status != 101 ? std::string_view(response_line_) : std::string_view();
   entry.authorization = saved_.authorization;
   entry.received = received_;
   entry.client = client_address_;

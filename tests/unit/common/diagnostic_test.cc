@@ -6,7 +6,7 @@ namespace kha {
 namespace {
 
 TEST(FormatDiagnostic, PrintsPlaceLineCaretAndHint) {
-  Diagnostic d{Severity::kError, "answers.toml", 2, 3, "unknown key \"tokn\" in [cluster]",
+  Diagnostic d{Severity::kError,         "answers.toml", 2, 3, "unknown key \"tokn\" in [cluster]",
                "did you mean \"token\"?"};
   EXPECT_EQ(FormatDiagnostic(d, "[cluster]\n  tokn = 1\n"),
             "answers.toml:2:3: error: unknown key \"tokn\" in [cluster]\n"
