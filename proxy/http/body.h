@@ -74,6 +74,10 @@ class BodyReader {
   const ParseError& error() const { return chunked_.error(); }
   BodyFraming framing() const { return framing_; }
   uint64_t remaining() const { return remaining_; }  // with kContentLength
+  // Chunk-data bytes so far (with kChunked), to bound bodies of unknown size.
+  uint64_t chunk_data_size() const {
+    return framing_ == BodyFraming::kChunked ? chunked_.data_size() : 0;
+  }
 
  private:
   BodyFraming framing_ = BodyFraming::kNone;

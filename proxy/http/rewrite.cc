@@ -80,14 +80,18 @@ void WriteRequestHead(const RequestHead& head, std::string_view client_address,
   out->append(head.method);
   out->push_back(' ');
   out->append(head.target);
-  // Without a Host an HTTP/1.1 backend must refuse the request, so a
-  // Host-less HTTP/1.0 request stays 1.0 and asks for a persistent connection.
-  out->append(head.has_host ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
+  // An HTTP/1.0 request stays 1.0: its answer must not be chunked (RFC 9112
+  // §7.1) and, without a Host, an HTTP/1.1 backend would refuse it. It asks
+  // for a persistent connection so the backend connection can be pooled.
+  const bool http10 = head.version_minor == 0;
+  out->append(http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
   const bool upgrade = head.upgrade != UpgradeProtocol::kNone;
   bool forwarded_for = false;
   for (const Field& field : head.fields) {
     const bool keep_upgrade = upgrade && EqualsIgnoreCase(field.name, "upgrade");
     if (!keep_upgrade && IsHopByHop(field.name, head.connection_options)) continue;
+    // The proxy answers 100-continue itself (RFC 9110 §10.1.1).
+    if (head.expect_continue && EqualsIgnoreCase(field.name, "expect")) continue;
     if (!client_address.empty() && IsForwardedFor(field.name)) {
       forwarded_for = true;
       continue;  // merged below
@@ -96,7 +100,7 @@ void WriteRequestHead(const RequestHead& head, std::string_view client_address,
   }
   if (upgrade) {
     out->append("Connection: upgrade\r\n");
-  } else if (!head.has_host) {
+  } else if (http10) {
     out->append("Connection: keep-alive\r\n");
   }
   if (!client_address.empty()) {
@@ -130,11 +134,6 @@ void WriteRequestHead(const RequestHead& head, std::string_view client_address,
   out->append("\r\n");
 }
 
-bool KeepClientAlive(const RequestHead& request, const ResponseHead& response) {
-  return request.keep_alive && response.keep_alive &&
-         response.framing != BodyFraming::kUntilClose && response.framing != BodyFraming::kTunnel;
-}
-
 void WriteResponseHead(const ResponseHead& head, int client_version_minor, bool keep_alive,
                        std::string* out) {
   out->clear();
@@ -159,22 +158,6 @@ void WriteResponseHead(const ResponseHead& head, int client_version_minor, bool 
     }
   }
   out->append("\r\n");
-}
-
-void WriteSimpleResponse(int status, std::string_view body, bool close, std::string* out) {
-  out->clear();
-  const std::string_view reason = ReasonPhrase(status);
-  out->append("HTTP/1.1 ");
-  AppendNumber(static_cast<uint64_t>(status), out);
-  out->push_back(' ');
-  out->append(reason);
-  out->append("\r\nContent-Type: text/html\r\nContent-Length: ");
-  const std::string_view content = body.empty() ? reason : body;
-  AppendNumber(content.size(), out);
-  out->append("\r\n");
-  if (close) out->append("Connection: close\r\n");
-  out->append("\r\n");
-  out->append(content);
 }
 
 }  // namespace kha::proxy::http

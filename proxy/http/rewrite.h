@@ -22,16 +22,14 @@ struct RequestRewrite {
 };
 
 // Writes the request head for a backend into *out (replacing its contents):
-// the request line as HTTP/1.1 (backend connections persist), every field
-// but the hop-by-hop ones and those head_remove drops, X-Forwarded-For with
-// client_address appended (none when it is empty), the added lines, and for
-// an upgrade `Connection: upgrade` with its Upgrade field kept.
+// the request line in the client's version (HTTP/1.0 adds `Connection:
+// keep-alive`, so backend connections persist), every field but the
+// hop-by-hop ones, an Expect the proxy answers, and those head_remove drops,
+// X-Forwarded-For with client_address appended (none when it is empty), the
+// added lines, and for an upgrade `Connection: upgrade` with its Upgrade
+// field kept.
 void WriteRequestHead(const RequestHead& head, std::string_view client_address,
                       const RequestRewrite& rewrite, std::string* out);
-
-// Whether the client connection may carry another request after this
-// response: both sides allow it and the response end is known without a close.
-bool KeepClientAlive(const RequestHead& request, const ResponseHead& response);
 
 // Writes the response head for the client into *out: the status line as
 // HTTP/1.1 (RFC 9110 §2.5, whatever the backend's version), every field but the hop-by-hop ones
@@ -39,11 +37,6 @@ bool KeepClientAlive(const RequestHead& request, const ResponseHead& response);
 // false, or `Connection: keep-alive` for an HTTP/1.0 client.
 void WriteResponseHead(const ResponseHead& head, int client_version_minor, bool keep_alive,
                        std::string* out);
-
-// A complete small response the proxy makes itself (errors, Err414 pages):
-// status line, Content-Type text/html, Content-Length, optional
-// `Connection: close`, and the body (the reason phrase when body is empty).
-void WriteSimpleResponse(int status, std::string_view body, bool close, std::string* out);
 
 // Whether a field is hop-by-hop: Connection, Keep-Alive, Proxy-Connection,
 // TE, Trailer, Upgrade, or a name listed in Connection. Transfer-Encoding is

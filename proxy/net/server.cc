@@ -55,8 +55,10 @@ void ForEachService(const Plan& plan, const auto& f) {
 asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
   while (!worker.stopping) {
     asio::error_code ec;
-    tcp::socket socket =
-        co_await acceptor.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    // The peer's address comes with the accept: no getpeername per client.
+    tcp::endpoint peer;
+    tcp::socket socket = co_await acceptor.acceptor.async_accept(
+        peer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (worker.stopping || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors: back off instead of spinning on the error.
@@ -64,7 +66,7 @@ asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    StartSession(worker, acceptor.listener, std::move(socket));
+    StartSession(worker, acceptor.listener, std::move(socket), peer);
   }
 }
 

@@ -13,10 +13,11 @@
 #include <string>
 
 #include "common/log.h"
+#include "proxy/http/body.h"
 #include "proxy/http/parser.h"
+#include "proxy/http/rewrite.h"
 #include "proxy/net/buffer.h"
 #include "proxy/net/error_page.h"
-#include "proxy/net/head.h"
 #include "proxy/net/server_impl.h"
 #include "proxy/net/worker.h"
 
@@ -28,7 +29,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr size_t kBufferSize = 16 * 1024;
-constexpr size_t kMaxHead = 64 * 1024;
 // Request bodies up to this size are read whole before they are sent, so a
 // failed backend can be replaced without the client noticing.
 constexpr uint64_t kRetryBody = 64 * 1024;
@@ -46,14 +46,15 @@ void SetKeepAlive(tcp::socket& socket) {
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
 }
 
-// Copies of the request fields needed after its head left the buffer; the
-// strings keep their capacity from request to request.
-struct SavedRequest {
-  std::string method, target, version, host, referer, user_agent;
-  std::string request_line;
-  std::string authorization;
-  int minor = 1;
-};
+// The first value of a field, or empty.
+std::string_view FieldValue(const http::MessageHead& head, std::string_view name) {
+  for (const http::Field& field : head.fields) {
+    if (http::EqualsIgnoreCase(field.name, name)) return field.value;
+  }
+  return {};
+}
+
+std::string_view FirstLine(std::string_view raw) { return raw.substr(0, raw.find("\r\n")); }
 
 enum class Outcome {
   kKeepAlive,  // serve the next request on this connection
@@ -64,14 +65,20 @@ enum class Outcome {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& worker, int listener, tcp::socket client)
+  Session(Worker& worker, int listener, tcp::socket client, const tcp::endpoint& peer)
       : worker_(worker),
         listener_index_(listener),
         client_(std::move(client)),
         backend_(worker.io),
         timer_(worker.io),
         in_(kBufferSize),
-        from_backend_(kBufferSize) {}
+        from_backend_(kBufferSize) {
+    asio::ip::address address = peer.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    client_address_ = address.to_string();
+  }
 
   asio::awaitable<void> Run();
 
@@ -86,15 +93,17 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   asio::awaitable<Outcome> ServeOne();
   asio::awaitable<bool> ReadRequestHead();
-  const ServicePlan* ChooseService() const;
-  void BuildBackendHead(bool upgrade);
+  const ServicePlan* ChooseService();
+  bool AnyFieldMatches(const Matcher& matcher);
+  void BuildBackendHead();
   const BackendPlan* ChooseBackend(const ServicePlan& service,
                                    std::span<balance::Backend* const> tried);
   asio::awaitable<bool> Connect(const BackendPlan& backend);
   asio::awaitable<bool> ReadBody(uint64_t length);
-  asio::awaitable<bool> StreamRequestBody(Framing framing, uint64_t length);
+  enum class StreamResult { kOk, kTooLarge, kFailed };
+  asio::awaitable<StreamResult> StreamRequestBody();
   enum class ReadResult { kOk, kNothing, kBroken };
-  asio::awaitable<ReadResult> ReadResponseHead(bool forward_interim);
+  asio::awaitable<ReadResult> ReadResponseHead();
   asio::awaitable<bool> ForwardResponse(bool& backend_reusable);
   asio::awaitable<void> Tunnel();
   asio::awaitable<void> Pipe(tcp::socket& from, tcp::socket& to, Buffer& buffer, bool& failed);
@@ -132,18 +141,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const ListenerPlan& listener() const { return plan_->plan.listeners[listener_index_]; }
   Seconds backend_timeout() const { return current_ != nullptr ? current_->timeout : Seconds(15); }
+  // The request being served; valid from a parsed head to the next request.
+  const http::RequestHead* request() const {
+    return have_request_ ? &request_parser_.head() : nullptr;
+  }
 
   Worker& worker_;
   const int listener_index_;
   tcp::socket client_;
   tcp::socket backend_;
   asio::steady_timer timer_;
-  Buffer in_;            // client → proxy
+  Buffer in_;            // client → proxy, after the head: body bytes and pipelined requests
   Buffer from_backend_;  // backend → proxy
   std::string out_;      // heads the proxy writes, reused
-  Head request_;
-  Head response_;
-  SavedRequest saved_;
+  std::string scratch_;  // a "Name: value" line for HeadRequire/HeadDeny, reused
+  // The parsers own copies of the heads: their views stay valid while the
+  // request is served, whatever happens to the socket buffers.
+  http::RequestParser request_parser_;
+  http::ResponseParser response_parser_;
+  http::BodyReader body_reader_;
   std::string client_address_;
   std::shared_ptr<const LivePlan> plan_;
   const ServicePlan* service_ = nullptr;
@@ -154,9 +170,10 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t watch_generation_ = 0;
   Clock::time_point started_;
   std::chrono::system_clock::time_point received_;
-  std::string response_line_;
+  std::string_view response_line_;  // into response_parser_'s head
   uint64_t body_bytes_ = 0;
   int status_ = 0;
+  bool have_request_ = false;
   bool watch_armed_ = false;
   bool timed_out_ = false;
   bool idle_ = false;
@@ -165,8 +182,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool client_keep_ = false;
 };
 
-void StartSession(Worker& worker, int listener, tcp::socket socket) {
-  auto session = std::make_shared<Session>(worker, listener, std::move(socket));
+void StartSession(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint& peer) {
+  auto session = std::make_shared<Session>(worker, listener, std::move(socket), peer);
   asio::co_spawn(worker.io, session->Run(), [](std::exception_ptr error) {
     if (!error) return;
     try {
@@ -185,15 +202,6 @@ asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
   worker_.sessions.insert(this);
   SetNoDelay(client_);
-  asio::error_code ec;
-  tcp::endpoint peer = client_.remote_endpoint(ec);
-  if (!ec) {
-    asio::ip::address address = peer.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    }
-    client_address_ = address.to_string();
-  }
   while (true) {
     Outcome outcome = co_await ServeOne();
     if (outcome == Outcome::kClose) break;
@@ -203,34 +211,36 @@ asio::awaitable<void> Session::Run() {
   worker_.MaybeFinishStop();
   timer_.cancel();
   ReleaseBackend(false);
-  client_.shutdown(tcp::socket::shutdown_both, ec);
-  client_.close(ec);
+  // close() alone sends the FIN; a shutdown() first would only cost a call.
+  asio::error_code ignored;
+  client_.close(ignored);
 }
 
 asio::awaitable<bool> Session::ReadRequestHead() {
-  size_t scanned = 0;
-  idle_ = in_.empty();
+  request_parser_.Reset();
+  bool began = false;  // bytes of this request arrived (it is not idle)
   while (true) {
     if (!in_.empty()) {
-      int error_status = 0;
-      ParseResult result = ParseRequestHead(in_.data(), kMaxHead, scanned, request_, error_status);
-      if (result == ParseResult::kDone) break;
-      if (result == ParseResult::kError) {
-        status_ = error_status;
+      began = true;
+      size_t used = request_parser_.Feed(in_.data());
+      in_.Consume(used);
+      if (request_parser_.state() == http::ParseState::kDone) break;
+      if (request_parser_.state() == http::ParseState::kError) {
+        status_ = request_parser_.error().status;
         co_return false;
       }
     }
-    if (worker_.stopping && in_.empty()) co_return false;
-    if (in_.space_size() == 0) in_.Reserve(std::min(in_.capacity() * 2, kMaxHead + 1));
-    SetDeadline(plan_->plan.listeners[listener_index_].client_timeout);
+    idle_ = !began;
+    if (worker_.stopping && !began) co_return false;
+    SetDeadline(listener().client_timeout);
     asio::error_code ec;
     size_t n = co_await client_.async_read_some(asio::buffer(in_.space(), in_.space_size()),
                                                 asio::redirect_error(asio::use_awaitable, ec));
     if (ec || n == 0) co_return false;
-    idle_ = false;
     in_.Commit(n);
   }
   idle_ = false;
+  have_request_ = true;
   co_return true;
 }
 
@@ -240,13 +250,9 @@ asio::awaitable<Outcome> Session::ServeOne() {
   body_bytes_ = 0;
   service_ = nullptr;
   current_ = nullptr;
+  have_request_ = false;
   started_ = Clock::time_point();
-  response_line_.clear();
-  for (std::string* field :
-       {&saved_.method, &saved_.target, &saved_.version, &saved_.host, &saved_.referer,
-        &saved_.user_agent, &saved_.request_line, &saved_.authorization}) {
-    field->clear();
-  }
+  response_line_ = {};
   if (!co_await ReadRequestHead()) {
     ClearDeadline();
     // A parse error gets its answer; a closed or idle connection does not.
@@ -255,49 +261,34 @@ asio::awaitable<Outcome> Session::ServeOne() {
   }
   started_ = Clock::now();
   received_ = std::chrono::system_clock::now();
-  const Head& req = request_;
-  for (const Header& h : req.headers) {
-    if (EqualsIgnoreCase(h.name, "authorization")) saved_.authorization.assign(h.value);
-  }
-  saved_.method.assign(req.method);
-  saved_.target.assign(req.target);
-  saved_.version.assign(req.version);
-  saved_.host.assign(req.host);
-  saved_.referer.assign(req.referer);
-  saved_.user_agent.assign(req.user_agent);
-  saved_.request_line.assign(in_.data().substr(0, in_.data().find("\r\n")));
-  saved_.minor = req.minor;
+  const http::RequestHead& req = request_parser_.head();
   const ListenerPlan& lp = listener();
+  const bool has_body = req.framing != http::BodyFraming::kNone;
 
   int method_status = http::MethodStatus(req.method, lp.xhttp);
   if (method_status == 0 && lp.check_url && !lp.check_url(req.target)) {
     method_status = 501;  // Pound's CheckURL
   }
   if (method_status != 0) {
-    in_.Consume(req.size);
     // The body, if any, was not read: the connection cannot continue.
-    co_return co_await SendError(method_status, req.framing == Framing::kNone && req.Persistent());
+    co_return co_await SendError(method_status, !has_body && req.keep_alive);
   }
-  if (lp.max_request > 0 && req.framing == Framing::kLength &&
+  if (lp.max_request > 0 && req.framing == http::BodyFraming::kContentLength &&
       req.content_length > lp.max_request) {
-    in_.Consume(req.size);
     co_return co_await SendError(413, false);
   }
   service_ = ChooseService();
-  if (service_ == nullptr) {
-    in_.Consume(req.size);
-    co_return co_await SendError(503, req.framing == Framing::kNone && req.Persistent());
-  }
-  const bool upgrade = req.conn_upgrade && !req.upgrade.empty();
-  const Framing framing = req.framing;
+  if (service_ == nullptr) co_return co_await SendError(503, !has_body && req.keep_alive);
+  const bool upgrade = req.upgrade != http::UpgradeProtocol::kNone;
   const uint64_t length = req.content_length;
+  const bool length_framed = req.framing == http::BodyFraming::kContentLength;
   // Expect: 100-continue is answered here, and the body then handled like
   // any other, so it can be kept for a retry (RFC 9110 §10.1.1 lets an
   // intermediary answer; the backend sees no Expect).
-  const bool expect_continue = req.expect_continue && framing != Framing::kNone && req.minor >= 1;
-  client_keep_ = req.Persistent() && !upgrade;
-  BuildBackendHead(upgrade);
-  in_.Consume(req.size);  // request_'s views are invalid from here on
+  const bool expect_continue = req.expect_continue && has_body;
+  client_keep_ = req.keep_alive && !upgrade;
+  BuildBackendHead();
+  body_reader_.Start(req);
   if (expect_continue) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     SetDeadline(lp.client_timeout);
@@ -308,8 +299,8 @@ asio::awaitable<Outcome> Session::ServeOne() {
   }
 
   // Whole small bodies are kept so another backend can get them again.
-  bool body_kept = framing == Framing::kNone;
-  if (framing == Framing::kLength && length <= kRetryBody) {
+  bool body_kept = !has_body;
+  if (length_framed && length <= kRetryBody) {
     if (!co_await ReadBody(length)) co_return Outcome::kClose;
     body_kept = true;
   }
@@ -344,22 +335,23 @@ asio::awaitable<Outcome> Session::ServeOne() {
     // Head and kept body leave in one gathered write.
     std::array<asio::const_buffer, 2> buffers{
         asio::buffer(out_),
-        asio::buffer(in_.data().substr(0, body_kept && framing == Framing::kLength ? length : 0))};
+        asio::buffer(in_.data().substr(0, body_kept && length_framed ? length : 0))};
     SetDeadline(chosen->timeout);
     asio::error_code ec;
     co_await asio::async_write(backend_, buffers, asio::redirect_error(asio::use_awaitable, ec));
     if (!ec && !body_kept) {
       // Streamed bodies cannot be sent twice: past this point, no retry.
       body_consumed = true;
-      if (!co_await StreamRequestBody(framing, length)) {
+      StreamResult streamed = co_await StreamRequestBody();
+      if (streamed != StreamResult::kOk) {
         ReleaseBackend(false);
         if (timed_out_ || !client_.is_open()) co_return Outcome::kClose;
-        co_return co_await SendError(500, false);
+        co_return co_await SendError(streamed == StreamResult::kTooLarge ? 413 : 500, false);
       }
       body_sent = true;
     }
     if (!ec) {
-      head_result = co_await ReadResponseHead(/*forward_interim=*/true);
+      head_result = co_await ReadResponseHead();
       if (head_result == ReadResult::kOk) break;
     }
     // Nothing of the answer reached the client: try again if the body can
@@ -381,7 +373,7 @@ asio::awaitable<Outcome> Session::ServeOne() {
     }
     current_ = nullptr;
   }
-  if (body_kept && framing == Framing::kLength) in_.Consume(length);
+  if (body_kept && length_framed) in_.Consume(length);
   if (current_ == nullptr || head_result != ReadResult::kOk) {
     ReleaseBackend(false);
     bool no_backend = current_ == nullptr && head_result == ReadResult::kNothing;
@@ -390,8 +382,11 @@ asio::awaitable<Outcome> Session::ServeOne() {
 
   // Counted once the backend answered, before the client sees it.
   current_->state->RequestServed();
-  if (response_.status == 101) {
-    if (!upgrade) {
+  const http::ResponseHead& resp = response_parser_.head();
+  if (resp.framing == http::BodyFraming::kTunnel) {
+    // A 101 only for an upgrade the client asked for (never to HTTP/1.0),
+    // a tunnel only for a CONNECT.
+    if (resp.status == 101 ? !upgrade : !req.is_connect) {
       ReleaseBackend(false);
       co_return co_await SendError(500, false);
     }
@@ -408,30 +403,29 @@ asio::awaitable<Outcome> Session::ServeOne() {
   co_return Outcome::kKeepAlive;
 }
 
-const ServicePlan* Session::ChooseService() const {
-  const ListenerPlan& lp = listener();
+bool Session::AnyFieldMatches(const Matcher& matcher) {
+  for (const http::Field& field : request_parser_.head().fields) {
+    scratch_.assign(field.name).append(": ").append(field.value);
+    if (matcher(scratch_)) return true;
+  }
+  return false;
+}
+
+const ServicePlan* Session::ChooseService() {
+  const http::RequestHead& req = request_parser_.head();
   auto matches = [&](const ServicePlan& s) {
     for (const Matcher& url : s.url) {
-      if (!url(request_.target)) return false;
+      if (!url(req.target)) return false;
     }
     for (const Matcher& require : s.head_require) {
-      bool found = false;
-      for (const Header& h : request_.headers) {
-        if (require(h.line)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
+      if (!AnyFieldMatches(require)) return false;
     }
     for (const Matcher& deny : s.head_deny) {
-      for (const Header& h : request_.headers) {
-        if (deny(h.line)) return false;
-      }
+      if (AnyFieldMatches(deny)) return false;
     }
     return true;
   };
-  for (const ServicePlan& s : lp.services) {
+  for (const ServicePlan& s : listener().services) {
     if (matches(s)) return &s;
   }
   for (const ServicePlan& s : plan_->plan.global_services) {
@@ -440,41 +434,19 @@ const ServicePlan* Session::ChooseService() const {
   return nullptr;
 }
 
-void Session::BuildBackendHead(bool upgrade) {
+void Session::BuildBackendHead() {
   const ListenerPlan& lp = listener();
-  out_.clear();
-  out_.append(request_.method)
-      .append(" ")
-      .append(request_.target)
-      .append(" ")
-      .append(request_.version)
-      .append("\r\n");
-  bool forwarded = false;
-  for (const Header& h : request_.headers) {
-    if (IsHopByHop(h.name) || EqualsIgnoreCase(h.name, "expect")) continue;
-    bool removed = false;
-    for (const Matcher& m : lp.head_remove) {
-      if (m(h.line)) {
-        removed = true;
-        break;
+  http::RequestRewrite rewrite;
+  if (!lp.head_remove.empty()) {
+    rewrite.head_remove = [&lp](std::string_view line) {
+      for (const Matcher& m : lp.head_remove) {
+        if (m(line)) return true;
       }
-    }
-    if (removed) continue;
-    if (!forwarded && EqualsIgnoreCase(h.name, "x-forwarded-for")) {
-      out_.append(h.line).append(", ").append(client_address_).append("\r\n");
-      forwarded = true;
-      continue;
-    }
-    out_.append(h.line).append("\r\n");
+      return false;
+    };
   }
-  if (!forwarded) {
-    out_.append("X-Forwarded-For: ").append(client_address_).append("\r\n");
-  }
-  for (const std::string& line : lp.add_header) out_.append(line).append("\r\n");
-  if (upgrade) {
-    out_.append("Connection: Upgrade\r\nUpgrade: ").append(request_.upgrade).append("\r\n");
-  }
-  out_.append("\r\n");
+  rewrite.add_headers = lp.add_header;
+  http::WriteRequestHead(request_parser_.head(), client_address_, rewrite, &out_);
 }
 
 const BackendPlan* Session::ChooseBackend(const ServicePlan& service,
@@ -531,74 +503,65 @@ asio::awaitable<bool> Session::ReadBody(uint64_t length) {
   co_return true;
 }
 
-asio::awaitable<bool> Session::StreamRequestBody(Framing framing, uint64_t length) {
-  ChunkedScanner chunks;
-  uint64_t remaining = length;
+asio::awaitable<Session::StreamResult> Session::StreamRequestBody() {
+  const uint64_t max_request = listener().max_request;
   while (true) {
     std::string_view available = in_.data();
-    size_t take = 0;
-    bool done = false;
-    if (framing == Framing::kLength) {
-      take = static_cast<size_t>(std::min<uint64_t>(remaining, available.size()));
-      remaining -= take;
-      done = remaining == 0;
-    } else if (framing == Framing::kChunked) {
-      take = chunks.Feed(available);
-      if (chunks.failed()) co_return false;
-      done = chunks.done();
-    } else {
-      done = true;
+    const size_t take = body_reader_.Feed(available.data(), available.size());
+    if (body_reader_.state() == http::BodyState::kError) co_return StreamResult::kFailed;
+    // MaxRequest also bounds chunked bodies, whose size is known only as
+    // they arrive (Content-Length was checked before anything was sent).
+    if (max_request > 0 && body_reader_.chunk_data_size() > max_request) {
+      co_return StreamResult::kTooLarge;
     }
     if (take > 0) {
       SetDeadline(backend_timeout());
       asio::error_code ec;
       co_await asio::async_write(backend_, asio::buffer(available.data(), take),
                                  asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return false;
+      if (ec) co_return StreamResult::kFailed;
       in_.Consume(take);
     }
-    if (done) co_return true;
+    if (body_reader_.state() == http::BodyState::kDone) co_return StreamResult::kOk;
     SetDeadline(listener().client_timeout);
     asio::error_code ec;
     size_t n = co_await client_.async_read_some(asio::buffer(in_.space(), in_.space_size()),
                                                 asio::redirect_error(asio::use_awaitable, ec));
     if (ec || n == 0) {
       client_.close(ec);
-      co_return false;
+      co_return StreamResult::kFailed;
     }
     in_.Commit(n);
   }
 }
 
-asio::awaitable<Session::ReadResult> Session::ReadResponseHead(bool forward_interim) {
-  size_t scanned = 0;
+asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
+  const http::RequestHead& req = request_parser_.head();
+  response_parser_.Reset();
+  response_parser_.Expect(req.is_head, req.is_connect);
   bool got_bytes = !from_backend_.empty();
   while (true) {
     if (!from_backend_.empty()) {
-      ParseResult result =
-          ParseResponseHead(from_backend_.data(), kMaxHead, scanned, saved_.method, response_);
-      if (result == ParseResult::kError) co_return ReadResult::kBroken;
-      if (result == ParseResult::kDone) {
-        int status = response_.status;
-        if (status >= 200 || status == 101) co_return ReadResult::kOk;
-        // Interim answers (103…) go to HTTP/1.1 clients as they are; a 100
-        // is dropped: the proxy answered Expect itself.
-        if (forward_interim && saved_.minor >= 1 && status != 100) {
+      size_t used = response_parser_.Feed(from_backend_.data());
+      from_backend_.Consume(used);
+      if (response_parser_.state() == http::ParseState::kError) co_return ReadResult::kBroken;
+      if (response_parser_.state() == http::ParseState::kDone) {
+        const http::ResponseHead& resp = response_parser_.head();
+        if (!resp.interim()) co_return ReadResult::kOk;
+        // Interim answers (103…) go to HTTP/1.1 clients; HTTP/1.0 clients
+        // cannot take them (RFC 9110 §15.2), and a 100 is dropped: the
+        // proxy answered Expect itself.
+        if (req.version_minor >= 1 && resp.status != 100) {
+          http::WriteResponseHead(resp, req.version_minor, true, &out_);
           SetDeadline(listener().client_timeout);
           asio::error_code ec;
-          co_await asio::async_write(client_,
-                                     asio::buffer(from_backend_.data().substr(0, response_.size)),
+          co_await asio::async_write(client_, asio::buffer(out_),
                                      asio::redirect_error(asio::use_awaitable, ec));
           if (ec) co_return ReadResult::kBroken;
         }
-        from_backend_.Consume(response_.size);
-        scanned = 0;
+        response_parser_.Reset();
         continue;
       }
-    }
-    if (from_backend_.space_size() == 0) {
-      if (from_backend_.capacity() > kMaxHead) co_return ReadResult::kBroken;
-      from_backend_.Reserve(from_backend_.capacity() * 2);
     }
     SetDeadline(backend_timeout());
     asio::error_code ec;
@@ -614,59 +577,26 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead(bool forward_inte
 }
 
 asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
-  const Head& resp = response_;
+  const http::ResponseHead& resp = response_parser_.head();
   status_ = resp.status;
-  const Framing framing = resp.framing;
-  bool client_keep =
-      client_keep_ && !client_must_close_ && !worker_.stopping && framing != Framing::kUntilClose;
-  backend_reusable = backend_reusable && resp.Persistent() && framing != Framing::kUntilClose;
+  response_line_ = FirstLine(resp.raw);
+  const bool until_close = resp.framing == http::BodyFraming::kUntilClose;
+  bool client_keep = client_keep_ && !client_must_close_ && !worker_.stopping && !until_close;
+  backend_reusable = backend_reusable && resp.keep_alive && !until_close;
   // The request's persistence was decided by the caller; tell the client.
-  out_.clear();
-  std::string_view data = from_backend_.data();
-  response_line_.assign(data.substr(0, data.find("\r\n")));
-  out_.append(response_line_).append("\r\n");
-  for (const Header& h : resp.headers) {
-    if (IsHopByHop(h.name)) continue;
-    out_.append(h.line).append("\r\n");
-  }
-  if (!client_keep) {
-    out_.append("Connection: close\r\n");
-    client_must_close_ = true;
-  } else if (saved_.minor == 0) {
-    out_.append("Connection: keep-alive\r\n");
-  }
-  out_.append("\r\n");
-  const uint64_t length = resp.content_length;
-  from_backend_.Consume(resp.size);
+  http::WriteResponseHead(resp, request_parser_.head().version_minor, client_keep, &out_);
+  if (!client_keep) client_must_close_ = true;
+  body_reader_.Start(resp);
 
-  ChunkedScanner chunks;
-  uint64_t remaining = length;
   bool first = true;
   while (true) {
     std::string_view available = from_backend_.data();
-    size_t take = 0;
-    bool done = false;
-    switch (framing) {
-      case Framing::kNone:
-        done = true;
-        break;
-      case Framing::kLength:
-        take = static_cast<size_t>(std::min<uint64_t>(remaining, available.size()));
-        remaining -= take;
-        done = remaining == 0;
-        break;
-      case Framing::kChunked:
-        take = chunks.Feed(available);
-        if (chunks.failed()) {
-          backend_reusable = false;
-          co_return false;
-        }
-        done = chunks.done();
-        break;
-      case Framing::kUntilClose:
-        take = available.size();
-        break;
+    const size_t take = body_reader_.Feed(available.data(), available.size());
+    if (body_reader_.state() == http::BodyState::kError) {
+      backend_reusable = false;
+      co_return false;
     }
+    const bool done = body_reader_.state() == http::BodyState::kDone;
     if (take > 0 || first) {
       std::array<asio::const_buffer, 2> buffers{
           asio::buffer(first ? std::string_view(out_) : std::string_view()),
@@ -691,7 +621,7 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
     if (ec || n == 0) {
       backend_reusable = false;
       // Read-until-close ends here; any other framing was cut short.
-      co_return framing == Framing::kUntilClose && !timed_out_;
+      co_return until_close && !timed_out_;
     }
     from_backend_.Commit(n);
   }
@@ -703,16 +633,15 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
 
 asio::awaitable<void> Session::Tunnel() {
   using namespace asio::experimental::awaitable_operators;
-  status_ = 101;
-  out_.clear();
-  std::string_view data = from_backend_.data();
-  out_.append(data.substr(0, response_.size));
-  from_backend_.Consume(response_.size);
+  const http::ResponseHead& resp = response_parser_.head();
+  status_ = resp.status;
+  response_line_ = FirstLine(resp.raw);
+  http::WriteResponseHead(resp, request_parser_.head().version_minor, true, &out_);
   ClearDeadline();
   asio::error_code ec;
   co_await asio::async_write(client_, asio::buffer(out_),
                              asio::redirect_error(asio::use_awaitable, ec));
-  Log(101);
+  Log(status_);
   if (ec) {
     ReleaseBackend(false);
     co_return;
@@ -781,12 +710,13 @@ asio::awaitable<Outcome> Session::SendError(int status, bool keep_alive) {
   }
   FormatErrorResponse(status, custom, keep_alive, out_);
   if (started_ == Clock::time_point()) started_ = Clock::now();
-  SetDeadline(plan_->plan.listeners[listener_index_].client_timeout);
+  SetDeadline(listener().client_timeout);
   asio::error_code ec;
   co_await asio::async_write(client_, asio::buffer(out_),
                              asio::redirect_error(asio::use_awaitable, ec));
   ClearDeadline();
   body_bytes_ = 0;
+  response_line_ = {};
   Log(status);
   co_return keep_alive && !ec ? Outcome::kKeepAlive : Outcome::kClose;
 }
@@ -814,20 +744,21 @@ void Session::Log(int status) {
   if (!hook) return;
   RequestLogEntry entry;
   entry.listener = listener_index_;
-  entry.response_line =
-      status == status_ && status != 101 ? std::string_view(response_line_) : std::string_view();
-  entry.authorization = saved_.authorization;
+  entry.response_line = response_line_;
   entry.received = received_;
   entry.client = client_address_;
-  entry.method = saved_.method;
-  entry.uri = saved_.target;
-  entry.version = saved_.version;
-  entry.request_line = saved_.request_line;
   entry.status = status;
   entry.bytes = body_bytes_;
-  entry.host = saved_.host;
-  entry.referer = saved_.referer;
-  entry.user_agent = saved_.user_agent;
+  if (const http::RequestHead* req = request()) {
+    entry.authorization = FieldValue(*req, "authorization");
+    entry.method = req->method;
+    entry.uri = req->target;
+    entry.version = req->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    entry.request_line = FirstLine(req->raw);
+    entry.host = req->host;
+    entry.referer = FieldValue(*req, "referer");
+    entry.user_agent = FieldValue(*req, "user-agent");
+  }
   entry.service = service_ != nullptr ? std::string_view(service_->name) : "";
   entry.backend =
       current_ != nullptr ? std::string_view(current_->state->name()) : std::string_view("-");

@@ -69,7 +69,8 @@ struct Worker {
   }
 };
 
-void StartSession(Worker& worker, int listener, asio::ip::tcp::socket socket);
+void StartSession(Worker& worker, int listener, asio::ip::tcp::socket socket,
+                  const asio::ip::tcp::endpoint& peer);
 // Asks idle sessions to close (for Stop); busy ones close after their request.
 void CloseIdleSessions(Worker& worker);
 

@@ -46,6 +46,8 @@ class TestBackend {
   std::atomic<int> delay_ms{0};  // before answering
   // The last request as received, head and body.
   std::string last_request() const;
+  // Interim responses (e.g. a 103) sent before every final answer.
+  void set_interim(std::string interim);
 
  private:
   void AcceptLoop();
@@ -59,6 +61,7 @@ class TestBackend {
   std::vector<int> fds_;
   std::vector<std::thread> threads_;
   std::string last_request_;
+  std::string interim_;
   std::atomic<bool> stopped_{false};
 };
 
@@ -210,6 +213,11 @@ inline std::string TestBackend::last_request() const {
   return last_request_;
 }
 
+inline void TestBackend::set_interim(std::string interim) {
+  std::lock_guard lock(mutex_);
+  interim_ = std::move(interim);
+}
+
 inline void TestBackend::AcceptLoop() {
   while (true) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -234,9 +242,11 @@ inline void TestBackend::Serve(int fd) {
     if (end == std::string::npos) break;
     std::string request = data.substr(0, end);
     data.erase(0, end);
+    std::string interim;
     {
       std::lock_guard lock(mutex_);
       last_request_ = request;
+      interim = interim_;
     }
     ++requests;
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
@@ -258,7 +268,7 @@ inline void TestBackend::Serve(int fd) {
       break;
     }
     std::string body = name_ + " " + method + " " + target;
-    std::string answer = "HTTP/1.1 " + std::to_string(status.load()) +
+    std::string answer = interim + "HTTP/1.1 " + std::to_string(status.load()) +
                          " Test\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                          (method == "HEAD" ? "" : body);
     SendAll(fd, answer);

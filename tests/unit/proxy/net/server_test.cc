@@ -174,6 +174,53 @@ TEST(ServerTest, ExpectContinueIsAnswered) {
   EXPECT_THAT(a.last_request(), ::testing::Not(HasSubstr("Expect")));
 }
 
+TEST(ServerTest, InterimAnswersReachOnlyHttp11Clients) {
+  TestBackend a("a");
+  a.set_interim("HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n");
+  RunningProxy proxy(SimplePlan({a.port()}));
+  int fd = Connect(proxy.port());
+  SendAll(fd, kGet);
+  EXPECT_EQ(ReadResponse(fd), "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n");
+  EXPECT_EQ(BodyOf(ReadResponse(fd)), "a GET /api");
+  Close(fd);
+  // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
+  std::string response = Exchange(proxy.port(), "GET /old HTTP/1.0\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_EQ(BodyOf(response), "a GET /old");
+}
+
+TEST(ServerTest, Http10ClientsGetNoContinueNoUpgradeAndNoChunks) {
+  TestBackend a("a");
+  RunningProxy proxy(SimplePlan({a.port()}));
+  int fd = Connect(proxy.port());
+  SendAll(fd, "PUT /e HTTP/1.0\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\ndata");
+  std::string response = ReadResponse(fd);
+  Close(fd);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_EQ(BodyOf(response), "a PUT /e");
+  // HTTP/1.0 cannot upgrade: the backend sees a plain request, in 1.0, so
+  // its answer cannot be chunked.
+  response = Exchange(proxy.port(),
+                      "GET /ws HTTP/1.0\r\nHost: h\r\nConnection: Upgrade\r\n"
+                      "Upgrade: websocket\r\n\r\n");
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_THAT(a.last_request(), StartsWith("GET /ws HTTP/1.0\r\n"));
+  EXPECT_THAT(a.last_request(), ::testing::Not(HasSubstr("Upgrade")));
+}
+
+TEST(ServerTest, MaxRequestBoundsChunkedBodies) {
+  TestBackend a("a");
+  Plan plan = SimplePlan({a.port()});
+  plan.listeners[0].max_request = 8;
+  RunningProxy proxy(std::move(plan));
+  const std::string head = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  EXPECT_EQ(StatusOf(Exchange(proxy.port(), head + "5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n")), 200);
+  std::string response = Exchange(proxy.port(), head + "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n");
+  EXPECT_EQ(StatusOf(response), 413) << response;
+  EXPECT_THAT(response, HasSubstr("Connection: close\r\n"));
+  EXPECT_EQ(a.requests, 1);
+}
+
 TEST(ServerTest, UpgradeTunnelsBothWaysWithHalfClose) {
   TestBackend a("a");
   RunningProxy proxy(SimplePlan({a.port()}));
