@@ -10,7 +10,8 @@ packages_for() {
                  libtomlplusplus-dev libcli11-dev libkainjow-mustache-dev libasio-dev
                  libgtest-dev libgmock-dev" ;;
     test) echo "etcd-server etcd-client curl python3 shellcheck systemd iproute2 file
-                dpkg-dev fakeroot kubectl" ;;
+                dpkg-dev fakeroot kubectl golang-go golang-github-docker-spdystream-dev
+                golang-github-gorilla-websocket-dev" ;;
     bench) echo "nginx haproxy wrk util-linux zstd strace" ;;
     deb) echo "debhelper dpkg-dev fakeroot lintian" ;;
     fuzz) echo "clang libclang-rt-14-dev" ;;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The real kubectl through kha-proxy: `get --raw` reaches the API stub
-# behind it (a kubectl patch needs a discovery stub: not written yet).
+# behind it (patch and exec against a fuller stub: proxy_kubectl_*.sh).
 set -euo pipefail
 # shellcheck source=tests/e2e/lib/proxy_env.sh
 source "$(dirname "$0")/lib/proxy_env.sh"
