@@ -46,7 +46,8 @@ build_kube_stub() {
 
 # fetch_kubectl_120: sets KUBECTL_120 to kubectl 1.20 unpacked from Debian's
 # kubernetes-client (it conflicts with the kubectl package, so it is never
-# installed). Exits 77 (skipped) if apt cannot download it.
+# installed). If apt cannot download it, KUBECTL_120 is empty: the scripts
+# test the installed kubectl, then exit 77 (skipped) to say 1.20 was not.
 fetch_kubectl_120() {
   local root=$KUBE_CACHE/kubernetes-client
   KUBECTL_120=$root/usr/bin/kubectl
@@ -60,8 +61,10 @@ fetch_kubectl_120() {
       chmod 755 "$download"
       if ! (cd "$download" && timeout 180 apt-get download -q kubernetes-client) >"$WORK/apt.log" 2>&1; then
         cat "$WORK/apt.log" >&2
-        echo "SKIP: apt-get download kubernetes-client failed (no apt lists or no registry?)" >&2
-        exit 77
+        echo "[WARN] apt-get download kubernetes-client failed (no apt lists or no registry?)" >&2
+        kube_cache_unlock
+        KUBECTL_120=
+        return 0
       fi
       rm -rf "$root.tmp"
       dpkg-deb -x "$download"/kubernetes-client_*.deb "$root.tmp" || fail "dpkg-deb -x of kubernetes-client"
@@ -72,6 +75,14 @@ fetch_kubectl_120() {
   fi
   "$KUBECTL_120" version --client 2>/dev/null | grep -q 'GitVersion:"v1\.20\.' ||
     fail "$KUBECTL_120 is not kubectl 1.20: $("$KUBECTL_120" version --client 2>&1)"
+}
+
+# skip_if_no_kubectl_120: the scripts' last word when 1.20 was missing.
+skip_if_no_kubectl_120() {
+  if [ -z "$KUBECTL_120" ]; then
+    echo "SKIP: the installed kubectl passed; kubectl 1.20 (Debian's kubernetes-client) could not be downloaded" >&2
+    exit 77
+  fi
 }
 
 # start_kube_stub: runs the stub with its records in $WORK/record; sets
