@@ -8,8 +8,10 @@
 #include <map>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "common/log.h"
+#include "proxy/net/placement.h"
 #include "proxy/net/server_impl.h"
 
 namespace kha::proxy::net {
@@ -59,6 +61,53 @@ void ForEachService(const Plan& plan, const auto& f) {
   for (const ServicePlan& s : plan.global_services) f(s);
 }
 
+// A descriptor between two loops: closed if it never arrives (a loop that
+// stopped drops its pending handlers).
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OwnedFd& operator=(OwnedFd&&) = delete;
+  ~OwnedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  void release() { fd_ = -1; }
+
+ private:
+  int fd_;
+};
+
+Worker& LeastBusy(Worker& self) {
+  const auto& workers = self.server.workers;
+  const size_t pick = PickLoop(workers.size(), static_cast<size_t>(self.id), [&](size_t i) {
+    return workers[i]->load.load(std::memory_order_relaxed);
+  });
+  return *workers[pick];
+}
+
+void Place(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint& peer) {
+  Worker& target = LeastBusy(worker);
+  if (&target == &worker) {
+    StartSession(worker, listener, std::move(socket), peer);
+    return;
+  }
+  asio::error_code ec;
+  OwnedFd fd(socket.release(ec));
+  if (ec) return;
+  // Counted now, so the next accept on any loop already sees it.
+  target.load.fetch_add(1, std::memory_order_relaxed);
+  asio::post(target.io, [&target, listener, fd = std::move(fd), peer]() mutable {
+    target.load.fetch_sub(1, std::memory_order_relaxed);  // the session counts itself
+    asio::error_code error;
+    tcp::socket moved(target.io);
+    moved.assign(peer.protocol(), fd.get(), error);
+    if (error) return;
+    fd.release();
+    StartSession(target, listener, std::move(moved), peer);
+  });
+}
+
 asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
   while (!worker.stopping) {
     asio::error_code ec;
@@ -73,7 +122,7 @@ asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    StartSession(worker, acceptor.listener, std::move(socket), peer);
+    Place(worker, acceptor.listener, std::move(socket), peer);
   }
 }
 

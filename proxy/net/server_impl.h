@@ -30,6 +30,7 @@ struct Server::Impl {
     bool v6 = false;
   };
   std::vector<BoundListener> bound;
+  // Fixed while the loops run: they read it without the mutex (LeastBusy).
   std::vector<std::unique_ptr<Worker>> workers;
   bool stop_requested = false;
   Seconds stop_grace{0};

@@ -201,6 +201,7 @@ void CloseIdleSessions(Worker& worker) {
 asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
   worker_.sessions.insert(this);
+  worker_.load.fetch_add(1, std::memory_order_relaxed);
   SetNoDelay(client_);
   while (true) {
     Outcome outcome = co_await ServeOne();
@@ -208,6 +209,7 @@ asio::awaitable<void> Session::Run() {
   }
   finished_ = true;
   worker_.sessions.erase(this);
+  worker_.load.fetch_sub(1, std::memory_order_relaxed);
   worker_.MaybeFinishStop();
   timer_.cancel();
   ReleaseBackend(false);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asio.hpp>
+#include <atomic>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,6 +57,9 @@ struct Worker {
   std::vector<std::unique_ptr<Acceptor>> acceptors;
   BackendPool pool;
   std::unordered_set<Session*> sessions;
+  // Client connections this loop serves, read by the other loops when they
+  // place a new connection (relaxed: a hint, not a lock).
+  std::atomic<int> load{0};
   bool stopping = false;
   asio::steady_timer grace_timer{io};
   asio::steady_timer probe_timer{io};

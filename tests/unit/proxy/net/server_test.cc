@@ -49,6 +49,22 @@ TEST(ServerTest, KeepAliveReusesBackendConnection) {
   EXPECT_EQ(a.connections, 1);
 }
 
+TEST(ServerTest, ManyKeepAliveClientsAcrossLoops) {
+  // Connections a loop passes to a less busy one keep working there.
+  TestBackend a("a");
+  RunningProxy proxy(SimplePlan({a.port()}), 3);
+  std::vector<int> clients;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      if (round == 0) clients.push_back(Connect(proxy.port()));
+      SendAll(clients[i], "GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: h\r\n\r\n");
+      EXPECT_EQ(BodyOf(ReadResponse(clients[i])), "a GET /" + std::to_string(i));
+    }
+  }
+  for (int fd : clients) Close(fd);
+  EXPECT_EQ(a.requests, 80);
+}
+
 TEST(ServerTest, PipelinedRequestsAnsweredInOrder) {
   TestBackend a("a");
   RunningProxy proxy(SimplePlan({a.port()}));
