@@ -56,6 +56,7 @@ std::string UtcTimestamp() {
 struct LoadedManifest {
   std::optional<std::string> text;
   Manifest manifest;
+  int64_t mtime_ns = 0;  // when its content was written
 };
 
 LoadedManifest LoadManifest(Transaction& transaction) {
@@ -67,7 +68,12 @@ LoadedManifest LoadManifest(Transaction& transaction) {
     throw ApplyError("the manifest " + host_path + " is not a regular file");
   loaded.text = transaction.disk().ReadFile(host_path);
   loaded.manifest = ParseManifest(*loaded.text, host_path);
+  loaded.mtime_ns = stat->mtime_ns;
   return loaded;
+}
+
+Fingerprint FingerprintOf(const FileStat& stat) {
+  return {stat.size, static_cast<uint64_t>(stat.inode), stat.mtime_ns, stat.ctime_ns};
 }
 
 struct PlannedFile {
@@ -78,10 +84,42 @@ struct PlannedFile {
   Owner old_owner;
   // The old content is not what kha wrote last time, so it is saved first.
   bool needs_backup = false;
+  // An unchanged file with known content whose manifest fingerprint was
+  // missing, stale or unproven, now proven by its digest: recorded, so the
+  // next run need not read it.
+  std::optional<Fingerprint> refreshed;
+  std::optional<std::string> loaded;  // known content, once load() ran
 };
 
+// The content to write: the file's own, or its known content, loaded once.
+const std::string& NewContent(PlannedFile& plan) {
+  const FileToWrite& file = *plan.file;
+  if (!file.known) return file.content;
+  if (!plan.loaded) {
+    plan.loaded = file.known->load();
+    if (plan.loaded->size() != file.known->size)
+      throw ApplyError("the content for " + file.path + " has " +
+                       std::to_string(plan.loaded->size()) + " bytes, not the " +
+                       std::to_string(file.known->size) + " its digest describes");
+  }
+  return *plan.loaded;
+}
+
+// Whether a file with known content is, without reading it, the one kha
+// wrote: the manifest records that content for it, and the file keeps the
+// fingerprint kha took after writing it. A fingerprint taken no earlier than
+// the manifest was written could share its clock tick with a later change
+// (coarse file times), so it proves nothing.
+bool TrustedUnchanged(const FileToWrite& file, const FileStat& stat, const ManifestEntry* recorded,
+                      int64_t manifest_mtime_ns) {
+  return recorded != nullptr && recorded->sha256 == file.known->sha256 &&
+         stat.mode == (file.mode & 07777) && recorded->fingerprint &&
+         *recorded->fingerprint == FingerprintOf(stat) &&
+         recorded->fingerprint->ctime_ns < manifest_mtime_ns;
+}
+
 std::vector<PlannedFile> Plan(Transaction& transaction, const std::vector<FileToWrite>& files,
-                              const Manifest& manifest) {
+                              const LoadedManifest& loaded) {
   std::set<std::string> seen;
   for (const FileToWrite& file : files) {
     CheckTargetPath(file.path);
@@ -97,15 +135,31 @@ std::vector<PlannedFile> Plan(Transaction& transaction, const std::vector<FileTo
       std::string host_path = transaction.HostPath(file.path);
       if (stat->type != FileStat::Type::kRegular)
         throw ApplyError("cannot write " + file.path + ": " + host_path + " is not a regular file");
-      plan.old_content = transaction.disk().ReadFile(host_path);
       plan.old_mode = stat->mode;
       plan.old_owner = {stat->uid, stat->gid};
-      bool same = plan.old_content == file.content && plan.old_mode == (file.mode & 07777);
+      auto entry = loaded.manifest.files.find(file.path);
+      const ManifestEntry* recorded =
+          entry == loaded.manifest.files.end() ? nullptr : &entry->second;
+      if (file.known && TrustedUnchanged(file, *stat, recorded, loaded.mtime_ns)) {
+        plan.change = Change::kUnchanged;
+        planned.push_back(std::move(plan));
+        continue;
+      }
+      plan.old_content = transaction.disk().ReadFile(host_path);
+      bool same_mode = plan.old_mode == (file.mode & 07777);
+      std::string old_sha256;
+      bool same = false;
+      if (file.known) {
+        old_sha256 = digest::Sha256Hex(plan.old_content);
+        same = same_mode && old_sha256 == file.known->sha256;
+      } else {
+        same = same_mode && plan.old_content == file.content;
+        if (!same) old_sha256 = digest::Sha256Hex(plan.old_content);
+      }
       plan.change = same ? Change::kUnchanged : Change::kUpdated;
-      auto entry = manifest.files.find(file.path);
-      bool written_by_kha = entry != manifest.files.end() &&
-                            entry->second.sha256 == digest::Sha256Hex(plan.old_content);
+      bool written_by_kha = recorded != nullptr && recorded->sha256 == old_sha256;
       plan.needs_backup = !same && !written_by_kha;
+      if (same && file.known && written_by_kha) plan.refreshed = FingerprintOf(*stat);
     }
     planned.push_back(std::move(plan));
   }
@@ -122,17 +176,18 @@ std::string ChooseBackupFolder(Transaction& transaction, const ApplyOptions& opt
   return folder;
 }
 
-std::string DiffFor(const PlannedFile& plan) {
+std::string DiffFor(PlannedFile& plan) {
   const FileToWrite& file = *plan.file;
+  const std::string& content = NewContent(plan);
   std::string relative = file.path.substr(1);
   if (plan.change == Change::kCreated) {
     return "new file mode " + OctalMode(file.mode) + "\n" +
-           UnifiedDiff("", file.content, "/dev/null", "b/" + relative);
+           UnifiedDiff("", content, "/dev/null", "b/" + relative);
   }
   std::string diff;
   if (plan.old_mode != (file.mode & 07777))
     diff = "old mode " + OctalMode(plan.old_mode) + "\nnew mode " + OctalMode(file.mode) + "\n";
-  return diff + UnifiedDiff(plan.old_content, file.content, "a/" + relative, "b/" + relative);
+  return diff + UnifiedDiff(plan.old_content, content, "a/" + relative, "b/" + relative);
 }
 
 [[noreturn]] void RollBackAndThrow(Transaction& transaction, const std::exception& error) {
@@ -176,10 +231,10 @@ std::vector<FileResult> PlanFiles(const std::string& root, const std::vector<Fil
   Transaction reader(root, disk);  // used for its checked look-ups only
   try {
     LoadedManifest loaded = LoadManifest(reader);
-    std::vector<PlannedFile> planned = Plan(reader, files, loaded.manifest);
+    std::vector<PlannedFile> planned = Plan(reader, files, loaded);
     std::vector<FileResult> results;
     std::string backup_folder;
-    for (const PlannedFile& plan : planned) {
+    for (PlannedFile& plan : planned) {
       FileResult result{plan.file->path, plan.change, "", ""};
       if (plan.needs_backup) {
         if (backup_folder.empty()) backup_folder = ChooseBackupFolder(reader, options);
@@ -200,13 +255,18 @@ std::vector<FileResult> ApplyFiles(Transaction& transaction, const std::vector<F
   try {
     LoadedManifest loaded = LoadManifest(transaction);
     Manifest& manifest = loaded.manifest;
-    std::vector<PlannedFile> planned = Plan(transaction, files, manifest);
+    std::vector<PlannedFile> planned = Plan(transaction, files, loaded);
     std::vector<FileResult> results;
     std::string backup_folder;
-    for (const PlannedFile& plan : planned) {
+    bool refreshed = false;
+    for (PlannedFile& plan : planned) {
       const FileToWrite& file = *plan.file;
       FileResult result{file.path, plan.change, "", ""};
       if (plan.change == Change::kUnchanged) {
+        if (plan.refreshed) {
+          manifest.files[file.path].fingerprint = plan.refreshed;
+          refreshed = true;
+        }
         results.push_back(std::move(result));
         continue;
       }
@@ -219,21 +279,33 @@ std::vector<FileResult> ApplyFiles(Transaction& transaction, const std::vector<F
       }
       for (std::string& folder : transaction.MakeDirectories(ParentOf(file.path)))
         manifest.directories.insert(std::move(folder));
-      transaction.WriteFile(file.path, file.content, file.mode);
+      const std::string& content = NewContent(plan);
+      transaction.WriteFile(file.path, content, file.mode);
 
-      ManifestEntry entry{static_cast<mode_t>(file.mode & 07777), digest::Sha256Hex(file.content),
-                          result.backup};
+      ManifestEntry entry{static_cast<mode_t>(file.mode & 07777),
+                          file.known ? file.known->sha256 : digest::Sha256Hex(content),
+                          result.backup, std::nullopt};
+      if (file.known) entry.fingerprint = FingerprintOf(*transaction.CheckedStat(file.path));
+      plan.loaded.reset();  // an executable's copy is not kept past its write
       auto earlier = manifest.files.find(file.path);
       // Uninstall restores what was there before kha first wrote the file.
       if (earlier != manifest.files.end()) entry.backup = earlier->second.backup;
       manifest.files[file.path] = entry;
       results.push_back(std::move(result));
     }
-    if (AnyChange(results)) {
+    bool write_manifest = AnyChange(results) || refreshed;
+    if (write_manifest) {
       for (std::string& folder : transaction.MakeDirectories(kStateFolder))
         manifest.directories.insert(std::move(folder));
+    }
+    // The files are durable before the manifest that names them.
+    transaction.SyncFolders();
+    if (write_manifest) {
       std::string text = FormatManifest(manifest);
-      if (text != loaded.text) transaction.WriteFile(kManifestPath, text, 0644);
+      // A fingerprint proven again is rewritten even when the text is the
+      // same: the manifest's newer time is what makes it trusted next time.
+      if (text != loaded.text || refreshed) transaction.WriteFile(kManifestPath, text, 0644);
+      transaction.SyncFolders();
     }
     return results;
   } catch (const std::exception& error) {
@@ -310,6 +382,7 @@ UninstallResult Uninstall(const std::string& root, Disk& disk) {
         if (error.error_number() != ENOTEMPTY && error.error_number() != EEXIST) throw;
       }
     }
+    transaction.SyncFolders();
     transaction.Commit();
     return result;
   } catch (const std::exception& error) {

@@ -5,7 +5,12 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "installer/apply/apply_error.h"
@@ -14,10 +19,29 @@
 
 namespace kha::apply {
 
+// Content known by its digest before it is read (an executable the payload
+// carries, whose decompression is the costly part of a rerun): load() runs
+// only when the file has to be written or diffed. It must return the content
+// the digest names, checked by the loader (the payload checks every entry
+// against its own manifest); a size other than `size` is an ApplyError.
+// Such a file's manifest record keeps its fingerprint, so that a rerun tells
+// it is unchanged without reading it.
+struct KnownContent {
+  std::string sha256;  // lower-case hex
+  uint64_t size = 0;
+  std::function<std::string()> load;
+};
+
 struct FileToWrite {
-  std::string path;  // absolute inside the root, normalised: "/etc/default/etcd"
-  std::string content;
-  mode_t mode = 0644;  // 0600 for keys
+  FileToWrite(std::string path, std::string content, mode_t mode = 0644)
+      : path(std::move(path)), content(std::move(content)), mode(mode) {}
+  FileToWrite(std::string path, KnownContent known, mode_t mode)
+      : path(std::move(path)), mode(mode), known(std::move(known)) {}
+
+  std::string path;     // absolute inside the root, normalised: "/etc/default/etcd"
+  std::string content;  // empty when `known` is set
+  mode_t mode = 0644;   // 0600 for keys
+  std::optional<KnownContent> known;
 };
 
 enum class Change { kCreated, kUpdated, kUnchanged };

@@ -1,10 +1,15 @@
 // Every file-system call the apply step makes goes through Disk, so tests can
 // inject faults (a full disk, an I/O error at the Nth write) without a real
 // broken disk. Paths are host paths (ROOT already prepended).
+//
+// A change to a folder's entries (a rename into it, a new or removed entry)
+// survives a crash only once SyncDirectory ran on that folder; callers sync
+// each folder they touched once, after a batch of changes (Transaction does).
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,6 +22,11 @@ struct FileStat {
   ino_t inode = 0;
   uid_t uid = 0;
   gid_t gid = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;  // since the epoch
+  // The inode's change time: every write, truncate, chmod, chown or rename of
+  // the file moves it, and no user call can set it back.
+  int64_t ctime_ns = 0;
 };
 
 // Who owns a file, kept when kha puts a file back (backups, rollback,
@@ -33,8 +43,8 @@ class Disk {
   // is. Other failures throw kha::SystemError, as every method here does.
   virtual std::optional<FileStat> Stat(const std::string& path) = 0;
   virtual std::string ReadFile(const std::string& path) = 0;
-  // Atomic replace (temp file, fsync, rename, fsync the folder); refuses a
-  // symlink at `path`.
+  // Atomic replace (temp file, fsync, rename); refuses a symlink at `path`.
+  // The folder is not synced (see above).
   virtual void WriteFile(const std::string& path, const std::string& content, mode_t mode) = 0;
   // One folder whose parent exists, with exactly `mode`.
   virtual void MakeDirectory(const std::string& path, mode_t mode) = 0;
@@ -43,6 +53,8 @@ class Disk {
   virtual void RemoveDirectory(const std::string& path) = 0;
   // lchown(2): never follows a symlink at `path`.
   virtual void ChangeOwner(const std::string& path, Owner owner) = 0;
+  // fsync(2) of a folder, making the changes of its entries durable.
+  virtual void SyncDirectory(const std::string& path) = 0;
 };
 
 // The machine's file system.
@@ -55,6 +67,7 @@ class RealDisk : public Disk {
   void RemoveFile(const std::string& path) override;
   void RemoveDirectory(const std::string& path) override;
   void ChangeOwner(const std::string& path, Owner owner) override;
+  void SyncDirectory(const std::string& path) override;
 };
 
 // Passes every call to `inner`, but the `fail_at_write`-th WriteFile
@@ -73,12 +86,15 @@ class FaultyDisk : public Disk {
   void RemoveFile(const std::string& path) override;
   void RemoveDirectory(const std::string& path) override;
   void ChangeOwner(const std::string& path, Owner owner) override;
+  void SyncDirectory(const std::string& path) override;
+  int syncs() const { return syncs_; }  // SyncDirectory calls seen so far
 
  private:
   Disk& inner_;
   int fail_at_write_;
   int error_number_;
   int writes_ = 0;
+  int syncs_ = 0;
 };
 
 }  // namespace kha::apply

@@ -77,6 +77,7 @@ void Transaction::MakeRoot() {
     missing.insert(missing.begin(), folder);
   for (const std::string& folder : missing) {
     disk_.MakeDirectory(folder, 0755);
+    unsynced_.insert(ParentOf(folder));
     Push(Undo::Kind::kRemoveDirectory, folder);
   }
 }
@@ -93,6 +94,7 @@ std::vector<std::string> Transaction::MakeDirectories(const std::string& path) {
       continue;
     }
     disk_.MakeDirectory(HostPath(prefix), 0755);
+    unsynced_.insert(ParentOf(HostPath(prefix)));
     Push(Undo::Kind::kRemoveDirectory, HostPath(prefix));
     created.push_back(prefix);
   }
@@ -112,6 +114,7 @@ void Transaction::WriteFile(const std::string& path, const std::string& content,
     throw ApplyError("cannot write " + path + ": " + host_path + " is not a regular file");
   std::string old_content = stat ? disk_.ReadFile(host_path) : "";
   disk_.WriteFile(host_path, content, mode);
+  unsynced_.insert(ParentOf(host_path));
   if (stat) {
     Push(Undo::Kind::kRestoreFile, host_path, std::move(old_content), *stat);
   } else {
@@ -127,6 +130,7 @@ void Transaction::RemoveFile(const std::string& path) {
     throw ApplyError("cannot remove " + path + ": " + host_path + " is not a regular file");
   std::string old_content = disk_.ReadFile(host_path);
   disk_.RemoveFile(host_path);
+  unsynced_.insert(ParentOf(host_path));
   Push(Undo::Kind::kRestoreFile, host_path, std::move(old_content), *stat);
 }
 
@@ -136,10 +140,29 @@ void Transaction::RemoveDirectory(const std::string& path) {
   if (!stat || stat->type != FileStat::Type::kDirectory)
     throw ApplyError("cannot remove the folder " + path + ": " + host_path + " is not a folder");
   disk_.RemoveDirectory(host_path);
+  unsynced_.insert(ParentOf(host_path));
   Push(Undo::Kind::kMakeDirectory, host_path, "", *stat);
 }
 
+void Transaction::SyncIfPresent(const std::string& host_path) {
+  // A folder removed later in the run needs none: its parent is synced too.
+  if (disk_.Stat(host_path)) disk_.SyncDirectory(host_path);
+}
+
+void Transaction::SyncFolders() {
+  while (!unsynced_.empty()) {
+    std::string folder = std::move(unsynced_.extract(unsynced_.begin()).value());
+    SyncIfPresent(folder);
+  }
+}
+
 void Transaction::Commit() {
+  try {
+    SyncFolders();
+  } catch (const std::exception& error) {
+    Log::Error(error.what());
+  }
+  unsynced_.clear();
   undo_.clear();
   open_ = false;
 }
@@ -151,16 +174,20 @@ std::vector<std::string> Transaction::Rollback() {
       switch (undo->kind) {
         case Undo::Kind::kRemoveFile:
           disk_.RemoveFile(undo->host_path);
+          unsynced_.insert(ParentOf(undo->host_path));
           break;
         case Undo::Kind::kRestoreFile:
           disk_.WriteFile(undo->host_path, undo->content, undo->mode);
+          unsynced_.insert(ParentOf(undo->host_path));
           disk_.ChangeOwner(undo->host_path, undo->owner);
           break;
         case Undo::Kind::kRemoveDirectory:
           disk_.RemoveDirectory(undo->host_path);
+          unsynced_.insert(ParentOf(undo->host_path));
           break;
         case Undo::Kind::kMakeDirectory:
           disk_.MakeDirectory(undo->host_path, undo->mode);
+          unsynced_.insert(ParentOf(undo->host_path));
           disk_.ChangeOwner(undo->host_path, undo->owner);
           break;
       }
@@ -168,6 +195,14 @@ std::vector<std::string> Transaction::Rollback() {
       problems.push_back(std::string("rollback: ") + error.what());
     }
   }
+  for (const std::string& folder : unsynced_) {
+    try {
+      SyncIfPresent(folder);
+    } catch (const std::exception& error) {
+      problems.push_back(std::string("rollback: ") + error.what());
+    }
+  }
+  unsynced_.clear();
   undo_.clear();
   open_ = false;
   return problems;

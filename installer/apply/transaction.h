@@ -7,6 +7,9 @@
 //   StartServices(...);                      // the caller's later steps
 //   transaction.Commit();                    // or transaction.Rollback()
 //
+// The folders whose entries changed are fsynced once each by SyncFolders()
+// (ApplyFiles calls it before it writes the manifest), not once per file.
+//
 // Paths given to it are absolute inside the root ("/etc/default/etcd").
 // Every folder below the root on the way to a path is checked with lstat: a
 // symlink there is refused (ApplyError naming it) and nothing is changed.
@@ -15,6 +18,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,8 +54,12 @@ class Transaction {
                  std::optional<Owner> owner = std::nullopt);
   void RemoveFile(const std::string& path);
   void RemoveDirectory(const std::string& path);
+  // fsyncs each folder changed since the last call, once; throws SystemError.
+  void SyncFolders();
 
-  // Forgets how to undo: the changes stay.
+  // Syncs the folders still unsynced, then forgets how to undo: the changes
+  // stay. A folder that cannot be synced is logged, not thrown: the changes
+  // are already live and must not be undone after the services saw them.
   void Commit();
   // Undoes every change in reverse order, going on past failures; returns
   // the problems met (empty when the tree is back as it was).
@@ -72,10 +80,12 @@ class Transaction {
   void Push(Undo::Kind kind, const std::string& host_path, std::string content = "",
             const FileStat& stat = {});
   void MakeRoot();
+  void SyncIfPresent(const std::string& host_path);
 
   std::string root_;
   Disk& disk_;
   std::vector<Undo> undo_;
+  std::set<std::string> unsynced_;  // host paths of folders with changed entries
   bool open_ = true;
 };
 

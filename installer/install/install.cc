@@ -40,6 +40,19 @@ std::string RoleList(const std::vector<answers::Role>& roles) {
 
 std::string FolderOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// An executable from the payload, known by the digest in the payload's
+// manifest: decompressed only when the installed copy differs from it.
+apply::FileToWrite FromPayload(const payload::Payload& payload, const std::string& entry_path,
+                               const std::string& target) {
+  const payload::ManifestEntry* entry = payload.sealed().manifest().Find(entry_path);
+  if (entry == nullptr || entry->directory)
+    throw payload::PayloadError(payload.sealed().path() + ": no file \"" + entry_path +
+                                "\" in the payload");
+  apply::KnownContent known{entry->sha256, entry->size,
+                            [&payload, entry_path] { return payload.ReadEntry(entry_path); }};
+  return apply::FileToWrite(target, std::move(known), 0755);
+}
+
 // The rendered files, then the executables the payload carries for this node.
 std::vector<apply::FileToWrite> FilesOf(const plan::Plan& plan, const answers::Cluster& cluster,
                                         const payload::Payload* payload) {
@@ -48,9 +61,8 @@ std::vector<apply::FileToWrite> FilesOf(const plan::Plan& plan, const answers::C
     files.push_back({file.path, file.content, file.mode});
   if (payload != nullptr) {
     const std::string& proxy = cluster.proxy.bin;
-    files.push_back({proxy, payload->ReadEntry("bin/kha-proxy"), 0755});
-    files.push_back(
-        {FolderOf(proxy) + "/kha-proxyctl", payload->ReadEntry("bin/kha-proxyctl"), 0755});
+    files.push_back(FromPayload(*payload, "bin/kha-proxy", proxy));
+    files.push_back(FromPayload(*payload, "bin/kha-proxyctl", FolderOf(proxy) + "/kha-proxyctl"));
   }
   return files;
 }

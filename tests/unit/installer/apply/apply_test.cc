@@ -23,6 +23,7 @@ constexpr char kSecret[] = "b37e50cedcd3e3f1ff64f4afc0422084ae694253cf399326868e
 constexpr char kManifestHeader[] =
     "# kha manifest 1: the files kha-install wrote; read by `kha-install uninstall`.\n"
     "# file<TAB>PATH<TAB>MODE<TAB>SHA256<TAB>BACKUP (\"-\": nothing was there before)\n"
+    "#   [<TAB>SIZE:INODE:MTIME:CTIME as kha left the file]\n"
     "# dir<TAB>PATH (a folder kha created)\n";
 
 class ApplyTest : public ::testing::Test {
