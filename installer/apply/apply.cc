@@ -176,17 +176,27 @@ std::string ChooseBackupFolder(Transaction& transaction, const ApplyOptions& opt
   return folder;
 }
 
+std::string SizeText(size_t size) { return std::to_string(size) + " bytes"; }
+
 std::string DiffFor(PlannedFile& plan) {
   const FileToWrite& file = *plan.file;
   const std::string& content = NewContent(plan);
   std::string relative = file.path.substr(1);
+  // A line diff of machine code helps nobody (and costs a lot for an executable).
+  bool binary = IsBinary(content) || IsBinary(plan.old_content);
   if (plan.change == Change::kCreated) {
-    return "new file mode " + OctalMode(file.mode) + "\n" +
-           UnifiedDiff("", content, "/dev/null", "b/" + relative);
+    std::string diff = "new file mode " + OctalMode(file.mode) + "\n";
+    if (binary) return diff + "binary file created (" + SizeText(content.size()) + ")\n";
+    return diff + UnifiedDiff("", content, "/dev/null", "b/" + relative);
   }
   std::string diff;
   if (plan.old_mode != (file.mode & 07777))
     diff = "old mode " + OctalMode(plan.old_mode) + "\nnew mode " + OctalMode(file.mode) + "\n";
+  if (plan.old_content == content) return diff;
+  if (binary) {
+    return diff + "binary file changed (" + SizeText(plan.old_content.size()) + " \u2192 " +
+           SizeText(content.size()) + ")\n";
+  }
   return diff + UnifiedDiff(plan.old_content, content, "a/" + relative, "b/" + relative);
 }
 
@@ -222,6 +232,25 @@ std::string_view ChangeName(Change change) {
 bool AnyChange(const std::vector<FileResult>& results) {
   for (const FileResult& result : results) {
     if (result.change != Change::kUnchanged) return true;
+  }
+  return false;
+}
+
+bool IsBinary(std::string_view content) {
+  constexpr size_t kWindow = 8192;
+  std::string_view head = content.substr(0, kWindow);
+  if (head.find('\0') != std::string_view::npos) return true;
+  for (size_t i = 0; i < head.size();) {
+    auto byte = static_cast<unsigned char>(head[i]);
+    size_t length = byte < 0x80 ? 1 : (byte & 0xe0) == 0xc0 ? 2 : (byte & 0xf0) == 0xe0 ? 3 : 4;
+    // Stray continuation bytes, overlong two-byte forms, beyond U+10FFFF.
+    if ((byte >= 0x80 && byte < 0xc2) || byte > 0xf4) return true;
+    // A character cut by the window is judged by the bytes there are.
+    for (size_t k = 1; k < length && i + k < head.size(); ++k) {
+      if ((static_cast<unsigned char>(head[i + k]) & 0xc0) != 0x80) return true;
+    }
+    if (i + length > head.size() && head.size() == content.size()) return true;  // cut short
+    i += length;
   }
   return false;
 }

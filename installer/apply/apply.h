@@ -54,7 +54,9 @@ struct FileResult {
   // root; empty when nothing is backed up.
   std::string backup;
   // Unified diff against what is there (PlanFiles only); for a mode change
-  // also "old mode 0644\nnew mode 0600\n" first, as git prints it.
+  // also "old mode 0644\nnew mode 0600\n" first, as git prints it. Binary
+  // content (a NUL byte or invalid UTF-8 in its first 8 KiB, see IsBinary)
+  // is not diffed: "binary file changed (N bytes → M bytes)\n" instead.
   std::string diff;
 };
 
@@ -66,6 +68,10 @@ struct ApplyOptions {
 
 // True when any result is a create or an update ("no change" otherwise).
 bool AnyChange(const std::vector<FileResult>& results);
+
+// Whether a line diff of `content` would be noise: a NUL byte, or a byte
+// sequence that is not UTF-8, in its first 8 KiB.
+bool IsBinary(std::string_view content);
 
 // The dry run: what ApplyFiles would do to each file, with diffs; touches
 // nothing. Throws ApplyError for a bad path, a symlink on the way, or a

@@ -80,9 +80,7 @@ void PrintDryRun(const plan::Plan& plan, const std::vector<apply::FileResult>& r
   for (const apply::FileResult& result : results) {
     std::printf("%-9s %s\n", std::string(apply::ChangeName(result.change)).c_str(),
                 result.path.c_str());
-    // Executables are shown by name only: a diff of machine code helps nobody.
-    bool binary = result.diff.find('\0') != std::string::npos;
-    if (!result.diff.empty() && !binary) std::printf("%s", result.diff.c_str());
+    std::printf("%s", result.diff.c_str());
   }
   Log::Step("services");
   if (restart.empty()) {

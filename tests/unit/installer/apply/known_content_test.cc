@@ -216,5 +216,31 @@ TEST_F(KnownContentTest, EachFolderIsSyncedOnceAfterItsFilesAndBeforeTheManifest
     EXPECT_NE(std::find(synced.begin(), synced.end(), At(folder)), synced.end()) << folder;
 }
 
+TEST_F(KnownContentTest, ADryRunShowsSizesNotBytes) {
+  PutFile(At("/usr/local/sbin/kha-proxy"), std::string("\177ELF\0old", 8), 0755);
+  std::vector<FileResult> results = PlanFiles(dir_.path(), {Executable(binary_)}, disk_);
+  EXPECT_EQ(results[0].change, Change::kUpdated);
+  EXPECT_EQ(results[0].diff, "binary file changed (8 bytes \u2192 5008 bytes)\n");
+
+  results = PlanFiles(dir_.path(), {{"/usr/local/sbin/kha-proxyctl", std::string("\0\1", 2), 0755}},
+                      disk_);
+  EXPECT_EQ(results[0].diff, "new file mode 0755\nbinary file created (2 bytes)\n");
+}
+
+TEST(IsBinaryTest, NulBytesAndInvalidUtf8AreBinaryTextIsNot) {
+  EXPECT_FALSE(IsBinary(""));
+  EXPECT_FALSE(IsBinary("ETCD_OPTS=\"--name infra0\"\n"));
+  EXPECT_FALSE(IsBinary("# caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\xa6\n"));  // é → 📦
+  EXPECT_TRUE(IsBinary(std::string("a\0b", 3)));
+  EXPECT_TRUE(IsBinary("\xff\xfe-"));                // a UTF-16 byte-order mark
+  EXPECT_TRUE(IsBinary("latin-1 caf\xe9\n"));        // a lead byte without its continuation
+  EXPECT_TRUE(IsBinary("\x80 stray continuation"));  // no lead byte
+  EXPECT_TRUE(IsBinary("overlong \xc0\xaf"));
+  EXPECT_TRUE(IsBinary("cut short \xe2\x86"));
+  // Only the first 8 KiB count, and a character the window cuts is no fault.
+  EXPECT_FALSE(IsBinary(std::string(8192, 'a') + std::string("\0", 1)));
+  EXPECT_FALSE(IsBinary(std::string(8191, 'a') + "\xe2\x86\x92"));
+}
+
 }  // namespace
 }  // namespace kha::apply

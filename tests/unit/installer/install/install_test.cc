@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/file_util.h"
+#include "installer/payload/pack.h"
 
 namespace kha::install {
 namespace {
@@ -107,6 +108,91 @@ TEST_F(InstallTest, BadAnswersTouchNothing) {
   EXPECT_EQ(Run(), kBadInput);
   EXPECT_EQ(Snapshot(root_), before);
   fs::remove(answers);
+}
+
+// A node's install with the executables from a real (small) sealed payload.
+class InstallFromPayloadTest : public InstallTest {
+ protected:
+  void SetUp() override {
+    InstallTest::SetUp();
+    folder_ = root_ + "-payload";
+    fs::create_directories(folder_);
+    std::ofstream(folder_ + "/stub") << "stub";
+    std::ofstream(folder_ + "/kha-proxy")
+        << std::string("\177ELF\2\1\1", 7) << std::string(3000, '\0');
+    std::ofstream(folder_ + "/kha-proxyctl")
+        << std::string("\177ELF\2\1\1", 7) << std::string(1000, '\0');
+    payload::PackOptions pack;
+    pack.stub_path = folder_ + "/stub";
+    pack.version = "0.0.1";
+    pack.build_date = "2026-01-01";
+    pack.level = 1;
+    pack.inputs = {{folder_ + "/kha-proxy", "bin/kha-proxy"},
+                   {folder_ + "/kha-proxyctl", "bin/kha-proxyctl"}};
+    payload::Pack(pack, folder_ + "/kha-install");
+    payload::TrustOptions trust;
+    trust.use_builtin_keys = false;
+    payload_.emplace(payload::Payload::Open(folder_ + "/kha-install", trust));
+  }
+  void TearDown() override {
+    InstallTest::TearDown();
+    fs::remove_all(folder_);
+  }
+  int RunWithPayload() {
+    Environment environment{disk_, runner_, addresses_};
+    environment.treat_root_as_live = true;
+    environment.payload = &*payload_;
+    return Install(options_, environment);
+  }
+
+  std::string folder_;
+  std::optional<payload::Payload> payload_;
+};
+
+TEST_F(InstallFromPayloadTest, ADryRunGivesTheExecutablesSizesNotTheirBytes) {
+  options_.dry_run = true;
+  ::testing::internal::CaptureStdout();
+  int code = RunWithPayload();
+  std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_EQ(code, kDone);
+  EXPECT_NE(out.find("create    /usr/local/sbin/kha-proxy\n"
+                     "new file mode 0755\n"
+                     "binary file created (3007 bytes)\n"),
+            std::string::npos)
+      << out;
+
+  options_.dry_run = false;
+  ASSERT_EQ(RunWithPayload(), kDone);
+  std::ofstream(root_ + "/usr/local/sbin/kha-proxy", std::ios::app) << "patched";
+  options_.dry_run = true;
+  ::testing::internal::CaptureStdout();
+  code = RunWithPayload();
+  out = ::testing::internal::GetCapturedStdout();
+  ASSERT_EQ(code, kDone);
+  EXPECT_NE(out.find("update    /usr/local/sbin/kha-proxy\n"
+                     "binary file changed (3014 bytes \u2192 3007 bytes)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\0'), std::string::npos);
+}
+
+TEST_F(InstallFromPayloadTest, ARerunRestoresAnEditedExecutableAndRestartsItsService) {
+  ASSERT_EQ(RunWithPayload(), kDone);
+  std::string installed = ReadFile(root_ + "/usr/local/sbin/kha-proxy");
+  EXPECT_EQ(installed, ReadFile(folder_ + "/kha-proxy"));
+  size_t before = runner_.commands().size();
+  ASSERT_EQ(RunWithPayload(), kDone);
+  EXPECT_EQ(runner_.commands().size(), before) << "a rerun with no change restarted something";
+
+  std::ofstream(root_ + "/usr/local/sbin/kha-proxy", std::ios::in | std::ios::out) << "X";
+  ASSERT_NE(ReadFile(root_ + "/usr/local/sbin/kha-proxy"), installed);
+  ASSERT_EQ(RunWithPayload(), kDone);
+  EXPECT_EQ(ReadFile(root_ + "/usr/local/sbin/kha-proxy"), installed);
+  std::vector<std::string> commands = Commands();
+  EXPECT_EQ(
+      std::vector<std::string>(commands.begin() + static_cast<long>(before), commands.end()),
+      (std::vector<std::string>{"systemctl daemon-reload", "systemctl enable kha-proxy.service",
+                                "systemctl restart kha-proxy.service"}));
 }
 
 }  // namespace
