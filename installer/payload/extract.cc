@@ -2,15 +2,19 @@
 // done from inside the destination (fchdir) so that libarchive's symlink and
 // ".." checks cover only the archive's own paths, not the folders leading to
 // the destination (which may legitimately contain symlinks, e.g. /var/run).
+// Another thread decompresses and verifies the entries while this one writes
+// them, as tar lets its zstd child decompress while it writes.
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <memory>
+#include <thread>
 
 #include "common/file_util.h"
 #include "common/terminal.h"
+#include "installer/payload/entry_pipe.h"
 #include "installer/payload/sealed.h"
 
 namespace kha::payload {
@@ -54,6 +58,48 @@ constexpr int kExtractFlags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYML
                               ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                               ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
+// Enough to keep the writer busy while zstd fills the next blocks; libarchive
+// hands out blocks of up to 128 KiB.
+constexpr size_t kPipeBytes = 2 << 20;
+
+// Walks the archive on its own thread and feeds the pipe; a refusal reaches
+// the writer as kFailed, in order, after every block before it. Destroying a
+// Reader closes the pipe, which stops the walk, and joins the thread.
+class Reader {
+ public:
+  Reader(std::string_view data, const Manifest& manifest, std::string_view origin, EntryPipe& pipe)
+      : pipe_(pipe), thread_([this, data, &manifest, origin] { Run(data, manifest, origin); }) {}
+  ~Reader() {
+    pipe_.Close();
+    thread_.join();
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+ private:
+  void Run(std::string_view data, const Manifest& manifest, std::string_view origin) {
+    try {
+      // Returning true from the visitor ends the walk: the writer closed the pipe.
+      WalkArchive(data, manifest, origin, [&](const ManifestEntry& listed, const ReadBlock& read) {
+        if (!pipe_.Push(PipeItem::Begin(listed))) return true;
+        for (std::string_view block = read(); !block.empty(); block = read()) {
+          // libarchive reuses its block for the next read, so the pipe gets a copy.
+          std::string copy = pipe_.SpareBuffer();
+          copy.assign(block);
+          if (!pipe_.Push(PipeItem::Data(std::move(copy)))) return true;
+        }
+        return !pipe_.Push(PipeItem::End());
+      });
+      pipe_.Push(PipeItem::Finished());
+    } catch (...) {
+      pipe_.Push(PipeItem::Failed(std::current_exception()));
+    }
+  }
+
+  EntryPipe& pipe_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 void ExtractArchive(std::string_view data, const Manifest& manifest, std::string_view origin,
@@ -73,37 +119,59 @@ void ExtractArchive(std::string_view data, const Manifest& manifest, std::string
   // No archive_write_disk_set_standard_lookup: owners are never restored, so
   // no user or group name is ever looked up (a static binary must not use NSS).
   archive_write_disk_set_options(writer.get(), kExtractFlags);
-  auto fail = [&](const std::string& path) {
+  auto failure = [&](const std::string& path) {
     const char* why = archive_error_string(writer.get());
-    throw PayloadError(dir + "/" + path + ": " + (why != nullptr ? why : "cannot extract"), 1);
+    return PayloadError(dir + "/" + path + ": " + (why != nullptr ? why : "cannot extract"), 1);
   };
 
-  WalkArchive(data, manifest, origin, [&](const ManifestEntry& listed, const ReadBlock& read) {
-    std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
-    archive_entry_set_pathname(entry.get(), listed.path.c_str());
-    archive_entry_set_filetype(entry.get(), listed.directory ? AE_IFDIR : AE_IFREG);
-    archive_entry_set_perm(entry.get(), listed.mode);
-    if (!listed.directory)
-      archive_entry_set_size(entry.get(), static_cast<la_int64_t>(listed.size));
-    if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK) fail(listed.path);
-    try {
-      for (std::string_view block = read(); !block.empty(); block = read()) {
-        if (archive_write_data(writer.get(), block.data(), block.size()) !=
-            static_cast<la_ssize_t>(block.size()))
-          fail(listed.path);
-        progress.Advance(block.size());
+  EntryPipe pipe(kPipeBytes);
+  Reader reader(data, manifest, origin, pipe);
+  const ManifestEntry* current = nullptr;  // between kBegin and kEnd
+  // A file that failed its digest, or could not be written whole, must not stay behind.
+  auto abandon = [&] {
+    if (current == nullptr) return;
+    archive_write_finish_entry(writer.get());
+    if (!current->directory) unlink(current->path.c_str());
+    current = nullptr;
+  };
+  for (PipeItem item = pipe.Pop(); item.kind != PipeItem::Kind::kFinished; item = pipe.Pop()) {
+    switch (item.kind) {
+      case PipeItem::Kind::kBegin: {
+        const ManifestEntry& listed = *item.entry;
+        std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
+        archive_entry_set_pathname(entry.get(), listed.path.c_str());
+        archive_entry_set_filetype(entry.get(), listed.directory ? AE_IFDIR : AE_IFREG);
+        archive_entry_set_perm(entry.get(), listed.mode);
+        if (!listed.directory)
+          archive_entry_set_size(entry.get(), static_cast<la_int64_t>(listed.size));
+        if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK)
+          throw failure(listed.path);
+        current = &listed;
+        break;
       }
-    } catch (const PayloadError&) {
-      // A file that failed its digest must not stay behind.
-      archive_write_finish_entry(writer.get());
-      if (!listed.directory) unlink(listed.path.c_str());
-      throw;
+      case PipeItem::Kind::kData:
+        if (archive_write_data(writer.get(), item.data.data(), item.data.size()) !=
+            static_cast<la_ssize_t>(item.data.size())) {
+          PayloadError error = failure(current->path);
+          abandon();
+          throw error;
+        }
+        progress.Advance(item.data.size());
+        pipe.Recycle(std::move(item.data));
+        break;
+      case PipeItem::Kind::kEnd:
+        if (archive_write_finish_entry(writer.get()) != ARCHIVE_OK) throw failure(current->path);
+        current = nullptr;
+        break;
+      case PipeItem::Kind::kFailed:
+        abandon();
+        std::rethrow_exception(item.error);
+      case PipeItem::Kind::kFinished:
+        break;
     }
-    if (archive_write_finish_entry(writer.get()) != ARCHIVE_OK) fail(listed.path);
-    return false;
-  });
+  }
   // Directory modes are applied at close, still from inside the destination.
-  if (archive_write_close(writer.get()) != ARCHIVE_OK) fail(".");
+  if (archive_write_close(writer.get()) != ARCHIVE_OK) throw failure(".");
   progress.Finish();
 }
 

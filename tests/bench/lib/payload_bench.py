@@ -3,8 +3,13 @@
 time of --check, time of a full install of one node into an empty root, and
 extraction time against tar -x of the same files re-tarred with zstd at the
 payload's level. Each time is the median of repeated runs of the real
-executable. Usage: payload_bench.py KHA_INSTALL ANSWERS"""
+executable. --extract and tar -x alternate run by run (ABBA) into fresh folders
+on the same filesystem after a warm-up of each, so that load from other jobs
+and the filesystem's state (ext4 without a journal skips recently deleted
+inodes, which slows creation as a run goes on) weigh on both alike.
+Usage: payload_bench.py KHA_INSTALL ANSWERS"""
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -13,6 +18,7 @@ import tempfile
 import time
 
 RUNS = 15
+EXTRACT_RUNS = 41
 INSTALL_GOAL_MS = 100.0
 EXTRACT_GOAL_RATIO = 1.0
 ZSTD_LEVEL = "19"  # payload/CMakeLists.txt seals release builds at zstd -19
@@ -22,6 +28,29 @@ def timed(argv, **kwargs):
     start = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
     return (time.perf_counter() - start) * 1000
+
+
+def cpu_ms():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def paired_ms(argv_a, prepare_a, argv_b, prepare_b):
+    """Median wall and CPU (user+sys, children included) ms of A and B, run
+    alternately A B B A ... after one warm-up run of each."""
+    wall = ([], [])
+    cpu = ([], [])
+    for i in range(-1, EXTRACT_RUNS):
+        order = (0, 1) if i % 2 == 0 else (1, 0)
+        for side in order:
+            argv, prepare = (argv_a, prepare_a) if side == 0 else (argv_b, prepare_b)
+            prepare()
+            before = cpu_ms()
+            elapsed = timed(argv)
+            if i >= 0:
+                wall[side].append(elapsed)
+                cpu[side].append(cpu_ms() - before)
+    return [statistics.median(v) for v in wall], [statistics.median(v) for v in cpu]
 
 
 def median_ms(make_argv, prepare=None):
@@ -68,16 +97,17 @@ def main():
         for dirpath, _, files in os.walk(os.path.join(work, "root-0")):
             installed += [os.path.join(dirpath, f) for f in files if f == "kha-proxy"]
 
-        # --extract against tar -x of the same tree.
+        # --extract against tar -x of the same tree: the tree comes from one
+        # extraction, then both alternate into the same folder names.
         extract_dir = os.path.join(work, "extract")
-        extract = median_ms(lambda i: [installer, "--extract", extract_dir],
-                            lambda i: shutil.rmtree(extract_dir, ignore_errors=True))
+        subprocess.run([installer, "--quiet", "--extract", extract_dir], check=True)
         archive = os.path.join(work, "payload.tar.zst")
         subprocess.run(["tar", "-C", extract_dir, "-I", f"zstd -{ZSTD_LEVEL} -T1", "-cf", archive, "."],
                        check=True)
         untar_dir = os.path.join(work, "untar")
-        untar = median_ms(lambda i: ["tar", "-C", untar_dir, "--zstd", "-xf", archive],
-                          lambda i: fresh_dir(untar_dir))
+        (extract, untar), (extract_cpu, untar_cpu) = paired_ms(
+            [installer, "--extract", extract_dir], lambda: shutil.rmtree(extract_dir, ignore_errors=True),
+            ["tar", "-C", untar_dir, "--zstd", "-xf", archive], lambda: fresh_dir(untar_dir))
         files = sum(len(f) for _, _, f in os.walk(extract_dir))
         tree = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(extract_dir) for f in fs)
 
@@ -88,9 +118,12 @@ def main():
         print(f"{'--check (ms)':<48} {check:10.1f} {'-':>9} {'-':>7}")
         print(f"{'full install of one node, empty root (ms)':<48} {install:10.1f} {INSTALL_GOAL_MS:9.1f} "
               f"{install / INSTALL_GOAL_MS:6.2f}x")
-        print(f"{'--extract DIR (ms)':<48} {extract:10.1f} {'-':>9} {'-':>7}")
+        print(f"{'--extract DIR (ms; ' + str(EXTRACT_RUNS) + ' runs alternating with tar)':<48} "
+              f"{extract:10.1f} {'-':>9} {'-':>7}")
         print(f"{'tar --zstd -xf of the same tree, zstd -' + ZSTD_LEVEL + ' (ms)':<48} {untar:10.1f} "
               f"{'-':>9} {'-':>7}")
+        print(f"{'CPU user+sys: --extract, tar+zstd (ms)':<48} "
+              f"{f'{extract_cpu:.1f}, {untar_cpu:.1f}':>10} {'-':>9} {'-':>7}")
         print(f"{'--extract against tar -x':<48} {extract / untar:9.2f}x {EXTRACT_GOAL_RATIO:8.2f}x "
               f"{extract / untar / EXTRACT_GOAL_RATIO:6.2f}x")
         if not installed:

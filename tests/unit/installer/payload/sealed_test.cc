@@ -316,6 +316,60 @@ TEST_F(SealedTest, SymlinksWhereEntriesGoAreReplacedNotFollowed) {
   EXPECT_EQ(Read(outside / "victim"), "untouched");
 }
 
+// Incompressible bytes, so that zstd hands out many blocks and the reading
+// thread gets ahead of the writer by more than the pipe holds.
+std::string Noise(size_t size, uint32_t seed) {
+  std::string out(size, '\0');
+  for (char& byte : out) {
+    seed = seed * 1664525u + 1013904223u;
+    byte = static_cast<char>(seed >> 24);
+  }
+  return out;
+}
+
+TEST_F(SealedTest, PayloadsLargerThanThePipeExtractWhole) {
+  PackOptions options = Options();
+  for (int i = 0; i < 3; ++i)
+    Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
+  for (int i = 0; i < 50; ++i)
+    Write(dir_.path() / "big/small" / std::to_string(i), std::to_string(i));
+  options.inputs.push_back({(dir_.path() / "big").string(), "big"});
+  fs::path out = dir_.path() / "large";
+  Pack(options, out.string());
+  Payload payload = Payload::Open(out.string(), NoBuiltinKeys());
+  fs::path target = dir_.path() / "target";
+  payload.Extract(target.string(), false);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(Read(target / "big" / ("part" + std::to_string(i))) == Noise(3 << 20, i)) << i;
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(Read(target / "big/small" / std::to_string(i)), std::to_string(i));
+  EXPECT_EQ(Read(target / "bin/kha-proxy"), std::string(5000, 'p'));
+}
+
+TEST_F(SealedTest, AWriteFailureStopsTheReaderWhileItIsAhead) {
+  PackOptions options = Options();
+  for (int i = 0; i < 3; ++i)
+    Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
+  options.inputs.push_back({(dir_.path() / "big").string(), "big"});
+  fs::path out = dir_.path() / "large";
+  Pack(options, out.string());
+  Payload payload = Payload::Open(out.string(), NoBuiltinKeys());
+  // A folder that is not empty where big/part1 goes cannot be replaced.
+  fs::path target = dir_.path() / "target";
+  Write(target / "big/part1/keep", "kept");
+  try {
+    payload.Extract(target.string(), false);
+    FAIL() << "extracted over a folder";
+  } catch (const PayloadError& error) {
+    EXPECT_EQ(error.exit_code(), 1);
+    EXPECT_EQ(std::string(error.what()).rfind((target / "big/part1").string() + ": ", 0), 0u)
+        << error.what();
+  }
+  EXPECT_TRUE(Read(target / "big/part0") == Noise(3 << 20, 0));
+  EXPECT_EQ(Read(target / "big/part1/keep"), "kept");
+  EXPECT_FALSE(fs::exists(target / "big/part2"));
+}
+
 // Archives crafted entry by entry, as an attacker would, then sealed properly:
 // the trailer is valid, so only the extraction checks stand in the way.
 struct Crafted {
@@ -433,6 +487,31 @@ TEST_F(CraftedTest, UnlistedAndAlteredEntriesAreRefused) {
             "entry \"a\" does not match the manifest (type, mode or size): refused");
   EXPECT_EQ(ExtractError({{"a", AE_IFREG, "x"}}, {}),
             "entry \"a\" is listed in the manifest but missing from the archive");
+}
+
+TEST_F(CraftedTest, ARefusedEntryAfterGoodOnesIsRemovedAndStopsTheExtraction) {
+  std::vector<Crafted> listed = {{"a", AE_IFREG, Noise(1 << 20, 1)},
+                                 {"b", AE_IFREG, "listed"},
+                                 {"c", AE_IFREG, "never reached"}};
+  std::vector<Crafted> all = {{std::string(kManifestName), AE_IFREG, ManifestFor(listed)},
+                              {"a", AE_IFREG, Noise(1 << 20, 1)},
+                              {"b", AE_IFREG, "LISTED"},
+                              {"c", AE_IFREG, "never reached"}};
+  fs::path sealed = dir_.path() / "crafted";
+  Write(sealed, Seal(Kind::kInstaller, "stub", CraftTar(all), nullptr), fs::perms(0755));
+  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+  fs::path target = dir_.path() / "target";
+  try {
+    payload.Extract(target.string(), false);
+    FAIL() << "extracted a file that fails its digest";
+  } catch (const PayloadError& error) {
+    EXPECT_EQ(error.exit_code(), 2);
+    EXPECT_EQ(
+        std::string(error.what()),
+        sealed.string() + ": entry \"b\" does not match its SHA-256 in the manifest: refused");
+  }
+  EXPECT_EQ(Listing(target), std::vector<std::string>{"a"});
+  EXPECT_TRUE(Read(target / "a") == Noise(1 << 20, 1));
 }
 
 TEST_F(CraftedTest, WritingThroughASymlinkedFolderIsRefused) {
