@@ -350,7 +350,7 @@ std::vector<FileResult> ApplyFiles(const std::string& root, const std::vector<Fi
   return results;
 }
 
-UninstallResult Uninstall(const std::string& root, Disk& disk) {
+UninstallResult Uninstall(const std::string& root, Disk& disk, bool dry_run) {
   Transaction transaction(root, disk);
   UninstallResult result;
   try {
@@ -388,15 +388,21 @@ UninstallResult Uninstall(const std::string& root, Disk& disk) {
                                   " is missing");
       }
       if (backup) {
-        FileStat saved = *transaction.CheckedStat(entry.backup);
-        transaction.MakeDirectories(ParentOf(path));  // its folder may be gone too
-        transaction.WriteFile(path, *backup, saved.mode, Owner{saved.uid, saved.gid});
-        transaction.RemoveFile(entry.backup);
+        if (!dry_run) {
+          FileStat saved = *transaction.CheckedStat(entry.backup);
+          transaction.MakeDirectories(ParentOf(path));  // its folder may be gone too
+          transaction.WriteFile(path, *backup, saved.mode, Owner{saved.uid, saved.gid});
+          transaction.RemoveFile(entry.backup);
+        }
         result.restored.push_back(path);
       } else if (stat) {
-        transaction.RemoveFile(path);
+        if (!dry_run) transaction.RemoveFile(path);
         result.removed.push_back(path);
       }
+    }
+    if (dry_run) {
+      transaction.Commit();  // nothing was changed
+      return result;
     }
     transaction.RemoveFile(kManifestPath);
     // Deepest first: a folder sorts after its parent.

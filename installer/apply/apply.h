@@ -100,7 +100,8 @@ struct UninstallResult {
 // Removes what the manifest lists (files changed since kha wrote them are
 // kept, with a warning), restores backups, removes the folders kha created
 // when they are empty, then the manifest. Without a manifest it does nothing
-// (had_manifest false). On failure rolls back and throws ApplyError.
-UninstallResult Uninstall(const std::string& root, Disk& disk);
+// (had_manifest false). On failure rolls back and throws ApplyError. With
+// `dry_run` it only reports what it would remove, restore and keep.
+UninstallResult Uninstall(const std::string& root, Disk& disk, bool dry_run = false);
 
 }  // namespace kha::apply

@@ -23,7 +23,9 @@ constexpr const char* kExamples =
     "                                                 render infra0 into /tmp/n0 (reads "
     "/tmp/n0/etc/os-release)\n"
     "  kha-install nodes answers.toml                 list the nodes and their roles\n"
-    "  sudo kha-install uninstall                     remove what kha wrote, restore backups\n"
+    "  sudo kha-install uninstall                     stop kha's services, remove what kha "
+    "wrote,\n"
+    "                                                 restore backups\n"
     "\nExit codes: 0 done, 1 failed while applying (rolled back), 2 bad usage or bad input\n"
     "(nothing touched), 3 host not supported (nothing touched).\n"
     "The answer file's keys are documented in /usr/share/doc/kha/answers.toml and "
@@ -87,10 +89,11 @@ ParseResult ParseCommandLine(int argc, char** argv) {
 
   CLI::App* uninstall = app.add_subcommand(
       "uninstall",
-      "Remove every file kha wrote (keeping, with a warning, files changed since) "
-      "and restore the backups");
+      "Stop the services kha installed (in reverse start order), remove every file kha "
+      "wrote (keeping, with a warning, files changed since) and restore the backups");
   add_root_option(*uninstall);
-  uninstall->add_flag("-n,--dry-run", options.dry_run, "Show what would be removed");
+  uninstall->add_flag("-n,--dry-run", options.dry_run,
+                      "Show what would be stopped, removed and restored; touch nothing");
   uninstall->add_flag("-q,--quiet", options.quiet, "Print only warnings and errors");
 
   CLI::App* nodes =

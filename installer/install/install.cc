@@ -11,6 +11,7 @@
 #include "installer/apply/apply.h"
 #include "installer/bundle/bundle.h"
 #include "installer/deps/deps.h"
+#include "installer/host/host.h"
 #include "installer/install/signal_guard.h"
 #include "installer/plan/plan.h"
 #include "installer/plan/select.h"
@@ -123,6 +124,63 @@ void PrintSummary(const std::vector<apply::FileResult>& results) {
   }
   Log::Info(std::to_string(results.size()) + " files: " + std::to_string(created) + " created, " +
             std::to_string(updated) + " updated, " + std::to_string(unchanged) + " unchanged");
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// The services an uninstall stops: those whose definitions it removes or
+// restores, in reverse start order, for the init system running here (or,
+// when none is, the one kha wrote definitions for).
+struct StopPlan {
+  host::InitSystem init = host::InitSystem::kSystemd;
+  std::vector<std::string> services;
+  std::string not_stopped_reason;  // "--root", "no running init system"; empty: stop them
+};
+
+StopPlan PlanStops(const cli::Options& options, const Environment& environment,
+                   const apply::UninstallResult& planned) {
+  std::vector<std::string> going = planned.removed;
+  going.insert(going.end(), planned.restored.begin(), planned.restored.end());
+  StopPlan stop;
+  std::optional<host::InitSystem> running = host::RunningInitSystemUnder(options.root);
+  if (running) {
+    stop.init = *running;
+  } else if (services::ServicesToStop(host::InitSystem::kSystemd, going).empty()) {
+    stop.init = host::InitSystem::kUpstart;
+  }
+  stop.services = services::ServicesToStop(stop.init, going);
+  if (options.root != "/")
+    stop.not_stopped_reason = "--root";
+  else if (!running)
+    stop.not_stopped_reason = "no running init system";
+  if (environment.treat_root_as_live) stop.not_stopped_reason.clear();
+  return stop;
+}
+
+void PrintUninstallDryRun(const apply::UninstallResult& planned, const StopPlan& stop) {
+  Log::Step("services (dry run: nothing is stopped)");
+  if (stop.services.empty()) {
+    std::printf("nothing to stop\n");
+  } else {
+    if (!stop.not_stopped_reason.empty())
+      std::printf("not stopped (%s); on a live host these would run:\n",
+                  stop.not_stopped_reason.c_str());
+    for (const std::string& service : stop.services)
+      for (const run::Command& command : services::StopCommands(stop.init, service))
+        std::printf("  %s\n", run::Describe(command).c_str());
+    for (const std::string& service : stop.services)
+      for (const run::Command& command : services::DisableCommands(stop.init, service))
+        std::printf("  %s\n", run::Describe(command).c_str());
+  }
+  Log::Step("files (dry run: nothing is removed)");
+  for (const std::string& path : planned.removed) std::printf("remove    %s\n", path.c_str());
+  for (const std::string& path : planned.restored) std::printf("restore   %s\n", path.c_str());
+  for (const std::string& path : planned.kept)
+    std::printf("keep      %s (changed since kha wrote it)\n", path.c_str());
 }
 
 }  // namespace
@@ -286,12 +344,69 @@ int Install(const cli::Options& options, Environment& environment) {
 }
 
 int Uninstall(const cli::Options& options, Environment& environment) {
+  apply::UninstallResult planned;
+  try {
+    // What would go decides which services lose their definitions.
+    planned = apply::Uninstall(options.root, environment.disk, /*dry_run=*/true);
+  } catch (const apply::ApplyError& error) {
+    Log::Error(error.what());
+    return kApplyFailed;
+  }
+  if (!planned.had_manifest) {
+    Log::Info("nothing to uninstall: kha has no manifest under " + options.root);
+    return kDone;
+  }
+  StopPlan stop = PlanStops(options, environment, planned);
+  if (options.dry_run) {
+    PrintUninstallDryRun(planned, stop);
+    return kDone;
+  }
+
+  SignalGuard signals;
+  std::vector<std::string> stopped;
+  // Puts back what this run stopped, so a failed uninstall leaves the node running.
+  auto start_again = [&] {
+    if (stopped.empty()) return;
+    std::vector<std::string> in_start_order(stopped.rbegin(), stopped.rend());
+    try {
+      services::RestartServices(stop.init, in_start_order, environment.runner);
+      Log::Info("started again: " + JoinNames(in_start_order));
+    } catch (const services::ServiceError& again) {
+      Log::Warn(std::string("starting the stopped services again: ") + again.what());
+    }
+  };
+  if (!stop.services.empty() && !stop.not_stopped_reason.empty()) {
+    Log::Info("services not stopped (" + stop.not_stopped_reason + ")");
+  } else if (!stop.services.empty()) {
+    Log::Step("stopping services in reverse start order");
+    for (const std::string& service : stop.services) {
+      try {
+        services::StopService(stop.init, service, environment.runner);
+        stopped.push_back(service);
+      } catch (const services::ServiceError& error) {
+        Log::Error("cannot stop " + service + ": " + error.what());
+        start_again();
+        Log::Error("nothing was removed");
+        return kApplyFailed;
+      }
+      if (signals.Pending()) {
+        Log::Error("interrupted while stopping services");
+        start_again();
+        Log::Error("nothing was removed");
+        return kApplyFailed;
+      }
+    }
+    for (const std::string& service : stop.services) {
+      try {
+        services::DisableService(stop.init, service, environment.runner);
+      } catch (const services::ServiceError& error) {
+        Log::Warn(error.what());  // its files go anyway; a dangling link is harmless
+      }
+    }
+  }
+
   try {
     apply::UninstallResult result = apply::Uninstall(options.root, environment.disk);
-    if (!result.had_manifest) {
-      Log::Info("nothing to uninstall: kha has no manifest under " + options.root);
-      return kDone;
-    }
     for (const std::string& path : result.removed) Log::Info("removed " + path);
     for (const std::string& path : result.restored) Log::Info("restored " + path);
     for (const std::string& warning : result.warnings) Log::Warn(warning);
@@ -300,7 +415,15 @@ int Uninstall(const cli::Options& options, Environment& environment) {
               std::to_string(result.kept.size()) + " kept");
   } catch (const apply::ApplyError& error) {
     Log::Error(error.what());
+    start_again();
     return kApplyFailed;
+  }
+  if (!stopped.empty()) {
+    try {
+      services::ReloadDefinitions(stop.init, environment.runner);
+    } catch (const services::ServiceError& error) {
+      Log::Warn(error.what());
+    }
   }
   return kDone;
 }

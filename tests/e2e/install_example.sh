@@ -1,7 +1,8 @@
 #!/bin/bash
 # kha-install on the example answer file into --root trees: what lands per
-# init system, idempotence, dry run, refusals with their exit codes, and
-# uninstall restoring what was there before.
+# init system, idempotence, dry run, an edited executable restored, refusals
+# with their exit codes, and uninstall (and its dry run) restoring what was
+# there before. Root-free: under --root no service is started or stopped.
 set -euo pipefail
 install="$KHA_BIN/kha-install"
 answers="$KHA_SOURCE_DIR/examples/answers.toml"
@@ -64,11 +65,22 @@ before=$(snapshot "$fresh")
 "$install" --dry-run --root "$fresh" --node infra2 "$answers" >"$work/dry"
 [ "$before" = "$(snapshot "$fresh")" ] || fail "dry run on a fresh root wrote"
 grep -q "^create    /etc/kha/pound.cfg" "$work/dry" || fail "dry run: no create line"
+# Executables get their size, never their bytes.
+grep -A2 "^create    /usr/local/sbin/kha-proxy$" "$work/dry" | grep -q "^binary file created (" ||
+  { cat "$work/dry"; fail "dry run: no size line for kha-proxy"; }
+[ "$(tr -d '\000' <"$work/dry" | wc -c)" -eq "$(wc -c <"$work/dry")" ] || fail "dry run printed NUL bytes"
+
+# An installed executable changed in place (same size and inode) is restored.
+cp "$xenial/usr/local/sbin/kha-proxy" "$work/kha-proxy.installed"
+printf 'X' | dd of="$xenial/usr/local/sbin/kha-proxy" bs=1 seek=4096 conv=notrunc status=none
+"$install" --dry-run --root "$xenial" --node infra0 "$answers" >"$work/dry"
+grep -q "^binary file changed (" "$work/dry" || { cat "$work/dry"; fail "dry run: edited kha-proxy"; }
 
 # The edited file is updated with a backup of the edit.
 "$install" --quiet --root "$xenial" --node infra0 "$answers"
 backup=$(find "$xenial/var/lib/kha/backup" -path '*/etc/default/etcd' | head -1)
 grep -q ETCD_OPTS_EDITED "$backup" || fail "no backup of the edited file"
+cmp -s "$xenial/usr/local/sbin/kha-proxy" "$work/kha-proxy.installed" || fail "edited kha-proxy not restored"
 
 # Refusals touch nothing: bad answers (2), unknown node (2), role the node
 # lacks (2), unsupported OS (3), a symlink on the way (1 or 2).
@@ -114,7 +126,16 @@ mkdir -p "$un/etc/default"
 echo 'ETCD_OPTS="--mine"' >"$un/etc/default/etcd"
 "$install" --quiet --root "$un" --node infra0 "$answers"
 echo "# local edit" >>"$un/etc/default/kubelet"
+# Its dry run says what it would stop (not under --root) and remove, and touches nothing.
+before=$(snapshot "$un")
+"$install" uninstall --dry-run --root "$un" >"$work/out" 2>&1
+[ "$before" = "$(snapshot "$un")" ] || fail "uninstall --dry-run touched the tree"
+grep -q "not stopped (--root)" "$work/out" || { cat "$work/out"; fail "uninstall dry run: stop line"; }
+grep -q "^  systemctl stop kube-proxy.service$" "$work/out" || fail "uninstall dry run: no stop command"
+grep -q "^restore   /etc/default/etcd$" "$work/out" || fail "uninstall dry run: no restore line"
+grep -q "^keep      /etc/default/kubelet" "$work/out" || fail "uninstall dry run: no keep line"
 "$install" uninstall --root "$un" >"$work/out" 2>&1
+grep -q "services not stopped (--root)" "$work/out" || { cat "$work/out"; fail "uninstall stopped under --root"; }
 grep -q 'ETCD_OPTS="--mine"' "$un/etc/default/etcd" || fail "uninstall did not restore the original"
 [ ! -e "$un/etc/kha/pound.cfg" ] || fail "uninstall left pound.cfg"
 [ -f "$un/etc/default/kubelet" ] || fail "uninstall removed an edited file"

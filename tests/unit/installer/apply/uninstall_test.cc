@@ -47,6 +47,23 @@ TEST_F(UninstallTest, PutsTheTreeBackAsItWas) {
   EXPECT_EQ(Snapshot(root()), original_);
 }
 
+TEST_F(UninstallTest, ADryRunReportsTheSameAndTouchesNothing) {
+  PutFile(At("/etc/kha/pound.cfg"), "edited\n");
+  kha::testing::TreeSnapshot before = Snapshot(root());
+  UninstallResult planned = Uninstall(root(), disk_, /*dry_run=*/true);
+  EXPECT_EQ(Snapshot(root()), before);
+  EXPECT_TRUE(planned.had_manifest);
+  EXPECT_EQ(planned.removed, (Paths{"/etc/a.conf", "/srv/kubernetes/server.key"}));
+  EXPECT_EQ(planned.restored, (Paths{"/etc/existing.conf"}));
+  EXPECT_EQ(planned.kept, (Paths{"/etc/kha/pound.cfg"}));
+
+  UninstallResult done = Uninstall(root(), disk_);
+  EXPECT_EQ(done.removed, planned.removed);
+  EXPECT_EQ(done.restored, planned.restored);
+  EXPECT_EQ(done.kept, planned.kept);
+  EXPECT_EQ(done.warnings, planned.warnings);
+}
+
 TEST_F(UninstallTest, KeepsFilesChangedSinceKhaWroteThemWithAWarning) {
   PutFile(At("/etc/existing.conf"), "edited\n");
   PutFile(At("/etc/kha/pound.cfg"), "edited\n");

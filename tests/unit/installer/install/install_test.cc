@@ -110,6 +110,107 @@ TEST_F(InstallTest, BadAnswersTouchNothing) {
   fs::remove(answers);
 }
 
+class InstallThenUninstallTest : public InstallTest {
+ protected:
+  void SetUp() override {
+    InstallTest::SetUp();
+    before_install_ = Snapshot(root_);
+    ASSERT_EQ(Run(), kDone);
+    installed_ = Snapshot(root_);
+    first_ = runner_.commands().size();
+  }
+  int RunUninstall(bool live = true) {
+    Environment environment{disk_, runner_, addresses_};
+    environment.treat_root_as_live = live;
+    return Uninstall(options_, environment);
+  }
+  // The commands the uninstall ran.
+  std::vector<std::string> UninstallCommands() const {
+    std::vector<std::string> all = Commands();
+    return {all.begin() + static_cast<std::ptrdiff_t>(first_), all.end()};
+  }
+
+  std::string before_install_;
+  std::string installed_;
+  size_t first_ = 0;
+};
+
+TEST_F(InstallThenUninstallTest, StopsInReverseStartOrderDisablesThenRemovesTheFiles) {
+  ASSERT_EQ(RunUninstall(), kDone);
+  EXPECT_EQ(UninstallCommands(), (std::vector<std::string>{
+                                     "systemctl stop kube-proxy.service",
+                                     "systemctl stop kubelet.service",
+                                     "systemctl stop flanneld.service",
+                                     "systemctl stop kube-scheduler.service",
+                                     "systemctl stop kube-controller-manager.service",
+                                     "systemctl stop kha-proxy.service",
+                                     "systemctl stop kube-apiserver.service",
+                                     "systemctl stop etcd.service",
+                                     "systemctl disable kube-proxy.service",
+                                     "systemctl disable kubelet.service",
+                                     "systemctl disable flanneld.service",
+                                     "systemctl disable kube-scheduler.service",
+                                     "systemctl disable kube-controller-manager.service",
+                                     "systemctl disable kha-proxy.service",
+                                     "systemctl disable kube-apiserver.service",
+                                     "systemctl disable etcd.service",
+                                     "systemctl daemon-reload",
+                                 }));
+  EXPECT_EQ(Snapshot(root_), before_install_);
+}
+
+TEST_F(InstallThenUninstallTest, AServiceThatIsNotRunningIsSkipped) {
+  runner_.Script({5, "Failed to stop kube-proxy.service: Unit kube-proxy.service not loaded.\n"});
+  ASSERT_EQ(RunUninstall(), kDone);
+  EXPECT_EQ(Snapshot(root_), before_install_);
+}
+
+TEST_F(InstallThenUninstallTest, AStopThatFailsStartsTheStoppedOnesAgainAndRemovesNothing) {
+  runner_.Script({0, ""});  // stop kube-proxy
+  runner_.Script({1, "Job for kubelet.service canceled.\n"});
+  EXPECT_EQ(RunUninstall(), kApplyFailed);
+  EXPECT_EQ(Snapshot(root_), installed_);
+  EXPECT_EQ(UninstallCommands(), (std::vector<std::string>{
+                                     "systemctl stop kube-proxy.service",
+                                     "systemctl stop kubelet.service",
+                                     "systemctl daemon-reload",
+                                     "systemctl enable kube-proxy.service",
+                                     "systemctl restart kube-proxy.service",
+                                 }));
+}
+
+TEST_F(InstallThenUninstallTest, ADryRunPrintsWhatWouldBeStoppedAndRemovedAndTouchesNothing) {
+  options_.dry_run = true;
+  ::testing::internal::CaptureStdout();
+  int code = RunUninstall();
+  std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_EQ(code, kDone);
+  EXPECT_TRUE(UninstallCommands().empty());
+  EXPECT_EQ(Snapshot(root_), installed_);
+  EXPECT_NE(out.find("  systemctl stop kube-proxy.service\n  systemctl stop kubelet.service\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  systemctl stop etcd.service\n  systemctl disable kube-proxy.service\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("remove    /etc/default/etcd\n"), std::string::npos) << out;
+}
+
+TEST_F(InstallThenUninstallTest, UnderARootNothingIsStoppedButTheDryRunSaysWhatWould) {
+  options_.dry_run = true;
+  ::testing::internal::CaptureStdout();
+  ASSERT_EQ(RunUninstall(/*live=*/false), kDone);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("not stopped (--root); on a live host these would run:\n"
+                     "  systemctl stop kube-proxy.service\n"),
+            std::string::npos)
+      << out;
+  options_.dry_run = false;
+  ASSERT_EQ(RunUninstall(/*live=*/false), kDone);
+  EXPECT_TRUE(UninstallCommands().empty());
+  EXPECT_EQ(Snapshot(root_), before_install_);
+}
+
 // A node's install with the executables from a real (small) sealed payload.
 class InstallFromPayloadTest : public InstallTest {
  protected:

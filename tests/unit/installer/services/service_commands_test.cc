@@ -54,5 +54,57 @@ TEST(RestartServices, StopsAtTheFirstFailureWithItsOutput) {
   EXPECT_EQ(runner.commands().size(), 3u);
 }
 
+TEST(ServicesToStop, ReverseStartOrderOfTheDefinitionsForTheInitSystem) {
+  std::vector<std::string> paths = {"/etc/default/etcd",
+                                    "/etc/systemd/system/etcd.service",
+                                    "/etc/systemd/system/kha-proxy.service",
+                                    "/etc/systemd/system/kube-apiserver.service",
+                                    "/etc/systemd/system/kubelet.service",
+                                    "/etc/init/flanneld.conf",
+                                    "/usr/local/sbin/kha-proxy"};
+  EXPECT_EQ(ServicesToStop(host::InitSystem::kSystemd, paths),
+            (std::vector<std::string>{"kubelet", "kha-proxy", "kube-apiserver", "etcd"}));
+  EXPECT_EQ(ServicesToStop(host::InitSystem::kUpstart, paths),
+            (std::vector<std::string>{"flanneld"}));
+  EXPECT_TRUE(ServicesToStop(host::InitSystem::kSystemd, {"/etc/kha/pound.cfg"}).empty());
+}
+
+TEST(StopService, SystemdStopsAndDisables) {
+  run::RecordingRunner runner;
+  StopService(host::InitSystem::kSystemd, "etcd", runner);
+  DisableService(host::InitSystem::kSystemd, "etcd", runner);
+  EXPECT_EQ(Described(runner), (std::vector<std::string>{"systemctl stop etcd.service",
+                                                         "systemctl disable etcd.service"}));
+}
+
+TEST(StopService, AServiceThatIsNotRunningIsNoFailure) {
+  run::RecordingRunner runner;
+  runner.Script({5, "Failed to stop etcd.service: Unit etcd.service not loaded.\n"});
+  StopService(host::InitSystem::kSystemd, "etcd", runner);
+  runner.Script({1, "initctl: Unknown instance: \n"});
+  StopService(host::InitSystem::kUpstart, "etcd", runner);
+  runner.Script({1, "initctl: Unknown job: flanneld\n"});
+  StopService(host::InitSystem::kUpstart, "flanneld", runner);
+  DisableService(host::InitSystem::kUpstart, "flanneld", runner);  // nothing to run
+  EXPECT_EQ(Described(runner),
+            (std::vector<std::string>{"systemctl stop etcd.service", "initctl stop etcd",
+                                      "initctl stop flanneld"}));
+}
+
+TEST(StopService, ARealFailureSaysWhatFailedAndWhy) {
+  run::RecordingRunner runner;
+  runner.Script({1, "Job for etcd.service canceled.\n"});
+  try {
+    StopService(host::InitSystem::kSystemd, "etcd", runner);
+    FAIL() << "expected ServiceError";
+  } catch (const ServiceError& error) {
+    EXPECT_STREQ(error.what(),
+                 "`systemctl stop etcd.service` failed with exit code 1:\n"
+                 "Job for etcd.service canceled.\n");
+  }
+  runner.Script({1, "initctl: Rejected send message, 1 matched rules\n"});
+  EXPECT_THROW(StopService(host::InitSystem::kUpstart, "etcd", runner), ServiceError);
+}
+
 }  // namespace
 }  // namespace kha::services
