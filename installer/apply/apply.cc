@@ -215,6 +215,10 @@ std::string DiffFor(PlannedFile& plan) {
   throw ApplyError(message);
 }
 
+std::string KeptMessage(const std::string& path, const std::string& saved_in) {
+  return "kept " + path + ": changed since kha wrote it" + saved_in;
+}
+
 }  // namespace
 
 std::string_view ChangeName(Change change) {
@@ -379,7 +383,7 @@ UninstallResult Uninstall(const std::string& root, Disk& disk, bool dry_run) {
       if (stat && (stat->type != FileStat::Type::kRegular ||
                    digest::Sha256Hex(disk.ReadFile(host_path)) != entry.sha256)) {
         result.kept.push_back(path);
-        result.warnings.push_back("kept " + path + ": changed since kha wrote it" + saved_in);
+        result.warnings.push_back(KeptMessage(path, saved_in));
         continue;
       }
       if (!stat) result.warnings.push_back(path + " was already removed");

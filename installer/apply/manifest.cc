@@ -60,6 +60,11 @@ std::optional<Fingerprint> ParseFingerprint(std::string_view text) {
   return print;
 }
 
+// "FILE:LINE: message".
+std::string Located(const std::string& file_name, int line_number, const std::string& message) {
+  return file_name + ":" + std::to_string(line_number) + ": " + message;
+}
+
 }  // namespace
 
 std::string OctalMode(mode_t mode) {
@@ -93,7 +98,7 @@ Manifest ParseManifest(std::string_view text, const std::string& file_name) {
     if (line.empty() || line[0] == '#') continue;
 
     auto fail = [&](const std::string& message) {
-      throw ApplyError(file_name + ":" + std::to_string(line_number) + ": " + message);
+      throw ApplyError(Located(file_name, line_number, message));
     };
     std::vector<std::string_view> fields = SplitTabs(line);
     for (size_t i = 1; i < fields.size(); ++i) {

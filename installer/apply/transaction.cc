@@ -29,6 +29,14 @@ std::string ParentOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::string SymlinkMessage(const std::string& host_path, const std::string& path) {
+  return "refusing to follow the symlink " + host_path + " (on the way to " + path + ")";
+}
+
+std::string NotAFolderMessage(const std::string& path, const std::string& host_path) {
+  return "cannot write " + path + ": " + host_path + " is not a folder";
+}
+
 }  // namespace
 
 Transaction::Transaction(std::string root, Disk& disk) : root_(std::move(root)), disk_(disk) {
@@ -59,12 +67,11 @@ std::optional<FileStat> Transaction::CheckedStat(const std::string& path) {
     std::optional<FileStat> stat = disk_.Stat(host_path);
     if (!stat) return std::nullopt;  // nothing below a missing folder exists either
     if (stat->type == FileStat::Type::kSymlink) {
-      throw ApplyError("refusing to follow the symlink " + host_path + " (on the way to " + path +
-                       ")");
+      throw ApplyError(SymlinkMessage(host_path, path));
     }
     if (i + 1 == prefixes.size()) return stat;
     if (stat->type != FileStat::Type::kDirectory)
-      throw ApplyError("cannot write " + path + ": " + host_path + " is not a folder");
+      throw ApplyError(NotAFolderMessage(path, host_path));
   }
   return disk_.Stat(HostPath(path));  // only for path "/"
 }
