@@ -235,6 +235,20 @@ TEST_F(SealedTest, EveryFlippedByteIsRefused) {
   }
 }
 
+TEST_F(SealedTest, ACorruptExecutableIsNamedBeforeACorruptPayload) {
+  // The two digests are computed on two threads; the report keeps file order.
+  fs::path sealed = PackUnsigned();
+  std::string whole = Read(sealed);
+  const uint64_t payload_start =
+      SealedFile::Open(sealed.string(), Kind::kInstaller, NoBuiltinKeys()).trailer().payload_offset;
+  whole[1] ^= 0x01;
+  whole[payload_start + 1] ^= 0x01;
+  Write(sealed, whole);
+  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys()),
+            sealed.string() +
+                ": checksum mismatch in the executable before the payload: the file is corrupted");
+}
+
 TEST_F(SealedTest, SignaturesAreVerifiedWheneverPresent) {
   PrivateKey signer = PrivateKey::Generate();
   PrivateKey stranger = PrivateKey::Generate();
