@@ -4,7 +4,9 @@
 # 3x TimeOut) arrives whole; a keep-alive client that stays silent is closed
 # after about Client seconds; a backend whose connect hangs (its accept
 # queue is full) is marked dead after ConnTO and the request is answered by
-# the other backend, with no error for the client.
+# the other backend, with no error for the client. With HealthCheck, a
+# backend that accepts connections but never answers is marked dead once a
+# probe gets no answer in time, and gets no requests.
 set -euo pipefail
 # shellcheck source=tests/e2e/lib/proxy_env.sh
 source "$(dirname "$0")/lib/proxy_env.sh"
@@ -46,7 +48,26 @@ PIDS+=("$!")
 wait_for test -s "$WORK/hang.port" || fail "could not make a backend whose connect hangs"
 hang=$(cat "$WORK/hang.port")
 
+# A backend that accepts and reads but never answers.
+cat >"$WORK/silent.py" <<'PY'
+import os, socket, sys
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(64)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(srv.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    held.append(srv.accept()[0])
+PY
+python3 "$WORK/silent.py" "$WORK/silent.port" &
+PIDS+=("$!")
+wait_for test -s "$WORK/silent.port" || fail "the silent backend did not start"
+silent=$(cat "$WORK/silent.port")
+
 PORT=$(free_port)
+HC_PORT=$(free_port)
 cat >"$WORK/pound.cfg" <<CFG
 Daemon 0
 LogLevel 0
@@ -60,6 +81,15 @@ ListenHTTP
   xHTTP 1
   Service
 $(backend_block "$hang")
+$(backend_block "$good")
+  End
+End
+ListenHTTP
+  Address 127.0.0.1
+  Port $HC_PORT
+  Service
+    HealthCheck "/healthz" 1
+$(backend_block "$silent")
 $(backend_block "$good")
   End
 End
@@ -116,5 +146,15 @@ took = time.monotonic() - start
 assert rest == b"", rest
 assert 0.8 <= took <= 3.0, "the idle client was closed after %.1f s (Client is 1 s)" % took
 PY
+
+# HealthCheck: the silent backend is reported dead, then every request is
+# answered at once by "good".
+wait_for grep -q "backend 127.0.0.1:$silent is dead: health check GET /healthz: no answer in time" \
+  "$WORK/proxy.log" || fail "the silent backend was not found dead by its health check"
+for i in 1 2 3 4 5 6; do
+  out=$(timeout 20 curl -sS -m 0.9 "http://127.0.0.1:$HC_PORT/h$i") ||
+    fail "request $i with a silent backend behind HealthCheck failed or was slow"
+  [ "$out" = "good GET /h$i" ] || fail "request $i got '$out'"
+done
 
 echo "PASS: proxy_audit_timeouts"
