@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
-#include <thread>
 #include <utility>
 
 #include "common/file_util.h"
@@ -152,47 +150,26 @@ SealedFile SealedFile::Open(const std::string& path, Kind kind, const TrustOptio
                        std::to_string(sealed.size_) +
                        " bytes): the file is truncated or was changed");
   }
-  // The executable before the payload is most of the bytes (~6 MiB of static
-  // code, never parsed here); it is hashed on a second thread while this one
-  // checks the payload. A problem with it is still reported first, and Open
-  // returns only after every check passed.
-  std::array<uint8_t, 32> prefix_digest{};
-  std::exception_ptr prefix_error;
-  std::jthread prefix_hash([&] {
-    try {
-      prefix_digest = Sha256Of(sealed.map_, trailer.payload_offset);
-    } catch (...) {
-      prefix_error = std::current_exception();
-    }
-  });
-  std::exception_ptr payload_error;
-  try {
-    std::array<uint8_t, 32> actual =
-        Sha256Of(sealed.map_ + trailer.payload_offset, trailer.payload_length);
-    if (actual != trailer.payload_sha256) {
-      throw PayloadError(path + ": " + name + " checksum mismatch (expected " +
-                         DigestHex(trailer.payload_sha256) + ", got " + DigestHex(actual) +
-                         "): the file is corrupted");
-    }
-    VerifySignature(path, kind, trailer, trust);
-    // Only a payload that matched its digest (and signature) is parsed.
-    sealed.archive_ = file.substr(trailer.payload_offset, trailer.payload_length);
-    try {
-      sealed.manifest_ = ReadManifest(sealed.archive_, &sealed.compression_);
-    } catch (const PayloadError& error) {
-      throw PayloadError(path + ": " + error.what());
-    }
-  } catch (...) {
-    payload_error = std::current_exception();
-  }
-  prefix_hash.join();
-  if (prefix_error) std::rethrow_exception(prefix_error);
-  if (prefix_digest != trailer.prefix_sha256) {
+  if (Sha256Of(sealed.map_, trailer.payload_offset) != trailer.prefix_sha256) {
     throw PayloadError(path + ": checksum mismatch in the " +
                        (kind == Kind::kInstaller ? "executable" : "bundle header") +
                        " before the " + name + ": the file is corrupted");
   }
-  if (payload_error) std::rethrow_exception(payload_error);
+  std::array<uint8_t, 32> actual =
+      Sha256Of(sealed.map_ + trailer.payload_offset, trailer.payload_length);
+  if (actual != trailer.payload_sha256) {
+    throw PayloadError(path + ": " + name + " checksum mismatch (expected " +
+                       DigestHex(trailer.payload_sha256) + ", got " + DigestHex(actual) +
+                       "): the file is corrupted");
+  }
+  VerifySignature(path, kind, trailer, trust);
+
+  sealed.archive_ = file.substr(trailer.payload_offset, trailer.payload_length);
+  try {
+    sealed.manifest_ = ReadManifest(sealed.archive_, &sealed.compression_);
+  } catch (const PayloadError& error) {
+    throw PayloadError(path + ": " + error.what());
+  }
   return sealed;
 }
 
