@@ -3,10 +3,10 @@
 time of --check, time of a full install of one node into an empty root, and
 extraction time against tar -x of the same files re-tarred with zstd at the
 payload's level. Each time is the median of repeated runs of the real
-executable. --extract and tar -x alternate run by run (ABBA) into fresh folders
-on the same filesystem after a warm-up of each, so that load from other jobs
-and the filesystem's state (ext4 without a journal skips recently deleted
-inodes, which slows creation as a run goes on) weigh on both alike.
+executable. --extract and tar -x alternate run by run (ABBA) into the same
+fresh folder after a warm-up of each, so that load from other jobs and the
+filesystem's state (ext4 without a journal skips recently deleted inodes,
+which slows creation as a run goes on) weigh on both alike.
 Usage: payload_bench.py KHA_INSTALL ANSWERS"""
 import os
 import resource
@@ -98,16 +98,19 @@ def main():
             installed += [os.path.join(dirpath, f) for f in files if f == "kha-proxy"]
 
         # --extract against tar -x of the same tree: the tree comes from one
-        # extraction, then both alternate into the same folder names.
+        # extraction; then both alternate into one destination folder, made
+        # afresh the same way each time (ext4 puts a new folder's inodes in a
+        # block group of its own choosing, and how many recently deleted
+        # inodes a group holds changes how long each file creation takes).
         extract_dir = os.path.join(work, "extract")
         subprocess.run([installer, "--quiet", "--extract", extract_dir], check=True)
         archive = os.path.join(work, "payload.tar.zst")
         subprocess.run(["tar", "-C", extract_dir, "-I", f"zstd -{ZSTD_LEVEL} -T1", "-cf", archive, "."],
                        check=True)
-        untar_dir = os.path.join(work, "untar")
+        destination = os.path.join(work, "destination")
         (extract, untar), (extract_cpu, untar_cpu) = paired_ms(
-            [installer, "--extract", extract_dir], lambda: shutil.rmtree(extract_dir, ignore_errors=True),
-            ["tar", "-C", untar_dir, "--zstd", "-xf", archive], lambda: fresh_dir(untar_dir))
+            [installer, "--extract", destination], lambda: fresh_dir(destination),
+            ["tar", "-C", destination, "--zstd", "-xf", archive], lambda: fresh_dir(destination))
         files = sum(len(f) for _, _, f in os.walk(extract_dir))
         tree = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(extract_dir) for f in fs)
 
