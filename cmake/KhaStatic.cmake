@@ -16,8 +16,10 @@ function(kha_executable target)
     foreach(symbol ${KHA_WRAPPED_SYMBOLS})
       list(APPEND wraps -Wl,--wrap=${symbol} -Wl,--undefined=__wrap_${symbol})
     endforeach()
+    # GCC asks for --eh-frame-hdr only in dynamic links; without the lookup
+    # table the first C++ exception sorts every unwind entry (~5 ms here).
     target_link_options(${target} PRIVATE
-      -static -s -Wl,--gc-sections -Wl,--fatal-warnings ${wraps})
+      -static -s -Wl,--gc-sections -Wl,--eh-frame-hdr -Wl,--fatal-warnings ${wraps})
     target_link_libraries(${target} PRIVATE kha_common)
   endif()
 endfunction()
