@@ -66,7 +66,9 @@ void UseLogSink(bool to_stderr, const Config& config) {
   }
 }
 
-void Reload(const ProxyOptions& options, net::Server& server, logging::RequestLogger& logger) {
+// Applies the file again, all or nothing; returns the Grace now in force.
+std::chrono::seconds Reload(const ProxyOptions& options, net::Server& server,
+                            logging::RequestLogger& logger, std::chrono::seconds grace) {
   std::string errors;
   std::optional<Config> config = Load(options.config_path, errors);
   if (!config) {
@@ -79,11 +81,16 @@ void Reload(const ProxyOptions& options, net::Server& server, logging::RequestLo
       logging::LogError(errors.substr(start, end - start));
       start = end + 1;
     }
-    return;
+    return grace;
+  }
+  if (std::optional<std::string> refused = server.Reload(*config)) {
+    logging::LogError("reload of " + options.config_path +
+                      " refused; the running configuration stays: " + *refused);
+    return grace;
   }
   logger.SetLevels(LogLevels(*config));
-  server.Reload(*config);
   logging::LogInfo("configuration reloaded from " + options.config_path);
+  return config->grace;
 }
 
 int Serve(const ProxyOptions& options, const Config& config) {
@@ -146,14 +153,15 @@ int Serve(const ProxyOptions& options, const Config& config) {
                        options.config_path);
       daemon.Ready();
 
+      std::chrono::seconds grace = config.grace;
       while (!stopped.load()) {
         std::optional<ProcessSignal> signal = WaitForSignal(kSignalPoll);
         if (signal == ProcessSignal::kReload) {
-          Reload(options, server, request_logger);
+          grace = Reload(options, server, request_logger, grace);
         } else if (signal == ProcessSignal::kStop) {
           logging::LogInfo("stopping: no new connections; requests in flight get " +
-                           std::to_string(config.grace.count()) + " s (Grace)");
-          server.Stop(config.grace);
+                           std::to_string(grace.count()) + " s (Grace)");
+          server.Stop(grace);
           break;
         }
       }

@@ -33,7 +33,7 @@ std::string_view Explanation(int status) {
 }  // namespace
 
 void FormatErrorResponse(int status, std::string_view custom_body, bool keep_alive,
-                         std::string& out) {
+                         bool head_request, std::string& out) {
   std::string_view reason = ReasonPhrase(status);
   std::string page;
   std::string_view body = custom_body;
@@ -57,7 +57,8 @@ void FormatErrorResponse(int status, std::string_view custom_body, bool keep_ali
       .append("\r\nContent-Type: text/html\r\nContent-Length: ")
       .append(std::to_string(body.size()))
       .append("\r\nCache-Control: no-cache, no-store\r\n");
-  out.append(keep_alive ? "" : "Connection: close\r\n").append("\r\n").append(body);
+  out.append(keep_alive ? "" : "Connection: close\r\n").append("\r\n");
+  if (!head_request) out.append(body);
 }
 
 }  // namespace kha::proxy::net

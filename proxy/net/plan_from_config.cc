@@ -85,6 +85,6 @@ Plan MakePlan(const Config& config, const Plan* previous) {
 
 Server::Server(const Config& config) : Server(MakePlan(config)) {}
 
-void Server::Reload(const Config& config) { Reload(MakePlan(config)); }
+std::optional<std::string> Server::Reload(const Config& config) { return Reload(MakePlan(config)); }
 
 }  // namespace kha::proxy::net

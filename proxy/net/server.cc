@@ -319,7 +319,7 @@ void Server::Stop(std::chrono::seconds grace) {
   }
 }
 
-void Server::Reload(Plan plan) {
+std::optional<std::string> Server::Reload(Plan plan) {
   std::lock_guard lock(impl_->mutex);
   const Plan& old = impl_->plan;
   // Sockets stay bound across a reload (privileges may be gone), so the
@@ -331,14 +331,11 @@ void Server::Reload(Plan plan) {
         (plan.listeners[i].port == old.listeners[i].port || old.listeners[i].port == 0);
   }
   if (!same_listeners) {
-    kha::Log::Error(
-        "kha-proxy: reload ignored: listeners were added, removed or moved; "
-        "restart kha-proxy to apply");
-    return;
+    return "listeners were added, removed or moved; restart kha-proxy to apply";
   }
   AdoptBackendState(plan, old);
   impl_->plan = std::move(plan);
-  if (impl_->workers.empty()) return;
+  if (impl_->workers.empty()) return std::nullopt;
   impl_->live = Compile(impl_->plan, impl_->threads);
   for (auto& worker : impl_->workers) {
     Worker* w = worker.get();
@@ -347,6 +344,7 @@ void Server::Reload(Plan plan) {
       w->pool.Clear();  // connections to removed backends go with it
     });
   }
+  return std::nullopt;
 }
 
 balance::RuntimeView Server::Snapshot() const {

@@ -80,9 +80,10 @@ class Server final : public balance::RuntimeControl {
 
   // New requests use `config`; established connections keep going. Listeners
   // are matched by position; their sockets stay bound, so a reload that
-  // adds, removes or moves a listener is refused (logged). Thread-safe.
-  void Reload(const Config& config);
-  void Reload(Plan plan);
+  // adds, removes or moves a listener is refused: the returned message says
+  // why, and nothing changed. Thread-safe.
+  [[nodiscard]] std::optional<std::string> Reload(const Config& config);
+  [[nodiscard]] std::optional<std::string> Reload(Plan plan);
 
   balance::RuntimeView Snapshot() const override;
   std::optional<std::string> SetBackendEnabled(int listener, int service, int backend,

@@ -102,7 +102,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> ReadBody(uint64_t length);
   enum class StreamResult { kOk, kTooLarge, kFailed };
   asio::awaitable<StreamResult> StreamRequestBody();
-  enum class ReadResult { kOk, kNothing, kBroken };
+  // kNothing: the backend closed without a byte (retry elsewhere); kBroken:
+  // it failed after taking the request; kClientGone: the client went away.
+  enum class ReadResult { kOk, kNothing, kBroken, kClientGone };
   asio::awaitable<ReadResult> ReadResponseHead();
   asio::awaitable<bool> ForwardResponse(bool& backend_reusable);
   asio::awaitable<void> Tunnel();
@@ -151,10 +153,11 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket client_;
   tcp::socket backend_;
   asio::steady_timer timer_;
-  Buffer in_;            // client → proxy, after the head: body bytes and pipelined requests
-  Buffer from_backend_;  // backend → proxy
-  std::string out_;      // heads the proxy writes, reused
-  std::string scratch_;  // a "Name: value" line for HeadRequire/HeadDeny, reused
+  Buffer in_;               // client → proxy, after the head: body bytes and pipelined requests
+  Buffer from_backend_;     // backend → proxy
+  std::string out_;         // heads the proxy writes, reused
+  std::string scratch_;     // a "Name: value" line for HeadRequire/HeadDeny, reused
+  std::string broken_why_;  // why ReadResponseHead gave up on the backend
   // The parsers own copies of the heads: their views stay valid while the
   // request is served, whatever happens to the socket buffers.
   http::RequestParser request_parser_;
@@ -359,9 +362,18 @@ asio::awaitable<Outcome> Session::ServeOne() {
     // Nothing of the answer reached the client: try again if the body can
     // be sent again.
     ReleaseBackend(false);
-    if (head_result == ReadResult::kBroken || body_consumed) {
+    if (head_result == ReadResult::kClientGone) co_return Outcome::kClose;
+    if (head_result == ReadResult::kBroken) {
+      // It took the request and then failed it: an apiserver that hangs or
+      // talks nonsense still accepts TCP, so Alive probes alone would keep
+      // sending it requests. current_ stays for the log line.
+      if (chosen->state->MarkDead(broken_why_)) {
+        kha::Log::Warn("kha-proxy: backend " + chosen->state->name() + " is dead: " + broken_why_);
+      }
+      break;
+    }
+    if (body_consumed) {
       head_result = ReadResult::kBroken;
-      current_ = nullptr;
       break;
     }
     if (fresh) {
@@ -546,7 +558,10 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
     if (!from_backend_.empty()) {
       size_t used = response_parser_.Feed(from_backend_.data());
       from_backend_.Consume(used);
-      if (response_parser_.state() == http::ParseState::kError) co_return ReadResult::kBroken;
+      if (response_parser_.state() == http::ParseState::kError) {
+        broken_why_.assign("invalid response: ").append(response_parser_.error().reason);
+        co_return ReadResult::kBroken;
+      }
       if (response_parser_.state() == http::ParseState::kDone) {
         const http::ResponseHead& resp = response_parser_.head();
         if (!resp.interim()) co_return ReadResult::kOk;
@@ -559,7 +574,7 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
           asio::error_code ec;
           co_await asio::async_write(client_, asio::buffer(out_),
                                      asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) co_return ReadResult::kBroken;
+          if (ec) co_return ReadResult::kClientGone;
         }
         response_parser_.Reset();
         continue;
@@ -570,8 +585,15 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
     size_t n = co_await backend_.async_read_some(
         asio::buffer(from_backend_.space(), from_backend_.space_size()),
         asio::redirect_error(asio::use_awaitable, ec));
+    if (timed_out_) {
+      broken_why_ =
+          "no answer within TimeOut (" + std::to_string(backend_timeout().count()) + " s)";
+      co_return ReadResult::kBroken;
+    }
     if (ec || n == 0) {
-      co_return got_bytes || timed_out_ ? ReadResult::kBroken : ReadResult::kNothing;
+      if (!got_bytes) co_return ReadResult::kNothing;
+      broken_why_ = "closed in the middle of an answer";
+      co_return ReadResult::kBroken;
     }
     got_bytes = true;
     from_backend_.Commit(n);
@@ -710,7 +732,8 @@ asio::awaitable<Outcome> Session::SendError(int status, bool keep_alive) {
         break;
     }
   }
-  FormatErrorResponse(status, custom, keep_alive, out_);
+  const http::RequestHead* req = request();
+  FormatErrorResponse(status, custom, keep_alive, req != nullptr && req->is_head, out_);
   if (started_ == Clock::time_point()) started_ = Clock::now();
   SetDeadline(listener().client_timeout);
   asio::error_code ec;

@@ -336,7 +336,7 @@ TEST(ServerTest, ReloadSwitchesBackendsForNewRequests) {
   EXPECT_EQ(BodyOf(Exchange(proxy.port(), kGet)), "a GET /api");
   Plan next = SimplePlan({b.port()});
   next.listeners[0].port = proxy.port();
-  proxy.server().Reload(std::move(next));
+  EXPECT_EQ(proxy.server().Reload(std::move(next)), std::nullopt);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   std::string body;
   while (body != "b GET /api" && std::chrono::steady_clock::now() < deadline) {
@@ -344,6 +344,75 @@ TEST(ServerTest, ReloadSwitchesBackendsForNewRequests) {
   }
   EXPECT_EQ(body, "b GET /api");
   EXPECT_EQ(proxy.server().Snapshot().listeners[0].services[0].backends[0].port, b.port());
+}
+
+// Sends `count` requests on fresh connections; returns their statuses.
+std::vector<int> Statuses(uint16_t port, int count) {
+  std::vector<int> statuses;
+  for (int i = 0; i < count; ++i) statuses.push_back(StatusOf(Exchange(port, kGet)));
+  return statuses;
+}
+
+TEST(ServerTest, BackendThatTakesRequestsAndNeverAnswersIsMarkedDead) {
+  TestBackend silent("silent");
+  TestBackend good("good");
+  silent.delay_ms = 2500;
+  Plan plan = SimplePlan({silent.port(), good.port()});
+  plan.alive = Seconds(60);  // no probe brings it back during the test
+  for (BackendPlan& b : plan.listeners[0].services[0].backends) b.timeout = Seconds(1);
+  RunningProxy proxy(std::move(plan));
+  std::vector<int> statuses = Statuses(proxy.port(), 4);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 500), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 3);
+  EXPECT_EQ(silent.requests, 1);
+  // The failed request's log line names the backend that failed it.
+  const std::string name = "127.0.0.1:" + std::to_string(silent.port());
+  EXPECT_THAT(proxy.log_lines(), ::testing::Contains("GET /api 500 " + name));
+}
+
+TEST(ServerTest, BackendThatAnswersNonsenseIsMarkedDead) {
+  TestBackend broken("broken");
+  TestBackend good("good");
+  broken.set_interim("BOGUS\r\n\r\n");
+  Plan plan = SimplePlan({broken.port(), good.port()});
+  plan.alive = Seconds(60);
+  RunningProxy proxy(std::move(plan));
+  std::vector<int> statuses = Statuses(proxy.port(), 4);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 500), 1);
+  EXPECT_EQ(broken.requests, 1);
+  EXPECT_EQ(good.requests, 3);
+}
+
+TEST(ServerTest, ReloadThatMovesAListenerChangesNothing) {
+  TestBackend a("a");
+  TestBackend b("b");
+  RunningProxy proxy(SimplePlan({a.port()}));
+  Plan next = SimplePlan({b.port()});
+  next.listeners[0].address = "127.0.0.2";
+  std::optional<std::string> refused = proxy.server().Reload(std::move(next));
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_THAT(*refused, HasSubstr("restart kha-proxy"));
+  EXPECT_EQ(BodyOf(Exchange(proxy.port(), kGet)), "a GET /api");
+  EXPECT_EQ(b.requests, 0);
+}
+
+TEST(ServerTest, ErrorAnswersToHeadHaveNoBody) {
+  RunningProxy proxy(SimplePlan({ClosedPort()}));
+  int fd = Connect(proxy.port());
+  SendAll(fd, "HEAD /a HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string data;
+  size_t head_end = 0;
+  ASSERT_TRUE(testing::detail::ReadHead(fd, data, head_end));
+  EXPECT_THAT(data.substr(0, head_end), StartsWith("HTTP/1.1 503 "));
+  EXPECT_THAT(data.substr(0, head_end), HasSubstr("\r\nContent-Length: "));
+  // The connection stays: the GET after it must get its own answer, not
+  // the HEAD's page.
+  Pending(fd) = data.substr(head_end);
+  SendAll(fd, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string get = ReadResponse(fd);
+  Close(fd);
+  EXPECT_THAT(get, StartsWith("HTTP/1.1 503 "));
+  EXPECT_THAT(BodyOf(get), HasSubstr("<html>"));
 }
 
 TEST(ServerTest, RequestLogHookSeesEachRequest) {
