@@ -66,6 +66,30 @@ void UseLogSink(bool to_stderr, const Config& config) {
   }
 }
 
+// -v: what the proxy will do with the file, one line per service.
+void DescribeConfig(const Config& config) {
+  if (!logging::Verbose()) return;
+  const net::Plan plan = net::MakePlan(config);
+  auto describe = [](const std::string& where, const net::ServicePlan& service) {
+    std::string line = where + " service" +
+                       (service.name.empty() ? "" : " \"" + service.name + "\"") + ": backends";
+    for (const net::BackendPlan& b : service.backends) {
+      line += " " + b.state->name() + " (priority " + std::to_string(b.state->priority()) + ")";
+    }
+    if (service.emergency) line += ", emergency " + service.emergency->state->name();
+    if (!service.health_check.empty()) line += ", HealthCheck " + service.health_check;
+    logging::LogDebug(line);
+  };
+  for (const net::ListenerPlan& listener : plan.listeners) {
+    const std::string where = "listener " + listener.address + ":" + std::to_string(listener.port);
+    logging::LogDebug(where + ": xHTTP " + std::to_string(listener.xhttp) + ", Client " +
+                      std::to_string(listener.client_timeout.count()) + " s, " +
+                      std::to_string(listener.services.size()) + " service(s)");
+    for (const net::ServicePlan& service : listener.services) describe(where, service);
+  }
+  for (const net::ServicePlan& service : plan.global_services) describe("global", service);
+}
+
 // Applies the file again, all or nothing; returns the Grace now in force.
 std::chrono::seconds Reload(const ProxyOptions& options, net::Server& server,
                             logging::RequestLogger& logger, std::chrono::seconds grace) {
@@ -90,6 +114,7 @@ std::chrono::seconds Reload(const ProxyOptions& options, net::Server& server,
   }
   logger.SetLevels(LogLevels(*config));
   logging::LogInfo("configuration reloaded from " + options.config_path);
+  DescribeConfig(*config);
   return config->grace;
 }
 
@@ -151,6 +176,7 @@ int Serve(const ProxyOptions& options, const Config& config) {
       logging::LogInfo(std::string("kha-proxy ") + KHA_VERSION + " started with " +
                        std::to_string(threads) + " event loop(s), configuration " +
                        options.config_path);
+      DescribeConfig(config);
       daemon.Ready();
 
       std::chrono::seconds grace = config.grace;

@@ -156,6 +156,7 @@ void LogError(std::string_view message) { CurrentSink()->Write(Priority::kError,
 void LogWarning(std::string_view message) { CurrentSink()->Write(Priority::kWarning, message); }
 void LogInfo(std::string_view message) { CurrentSink()->Write(Priority::kNotice, message); }
 void SetVerbose(bool verbose) { g_verbose.store(verbose); }
+bool Verbose() { return g_verbose.load(std::memory_order_relaxed); }
 void LogDebug(std::string_view message) {
   if (g_verbose.load()) CurrentSink()->Write(Priority::kDebug, message);
 }

@@ -74,6 +74,7 @@ void LogWarning(std::string_view message);
 void LogInfo(std::string_view message);
 // Messages that only -v asks for.
 void SetVerbose(bool verbose);
+bool Verbose();  // to skip building a debug message nobody reads
 void LogDebug(std::string_view message);
 // One request line as FormatRequestLog made it (skipped when empty).
 void LogRequest(std::string_view line);

@@ -6,7 +6,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "common/log.h"
+#include "proxy/logging/log_sink.h"
 #include "proxy/net/server_impl.h"
 
 namespace kha::proxy::net {
@@ -25,10 +25,10 @@ struct Probe {
 void Report(balance::Backend& backend, bool healthy, const std::string& why) {
   if (healthy) {
     if (backend.MarkAlive()) {
-      kha::Log::Info("kha-proxy: backend " + backend.name() + " is alive again");
+      logging::LogInfo("backend " + backend.name() + " is alive again");
     }
   } else if (backend.MarkDead(why)) {
-    kha::Log::Warn("kha-proxy: backend " + backend.name() + " is dead: " + why);
+    logging::LogWarning("backend " + backend.name() + " is dead: " + why);
   }
 }
 

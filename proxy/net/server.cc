@@ -44,6 +44,24 @@ int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
   return fd;
 }
 
+// SO_REUSEPORT would let a second kha-proxy (same user) bind the same
+// address and silently take half the connections. A socket without it
+// cannot bind where anything listens, so it tells whether the port is free.
+void RefuseIfTaken(const tcp::endpoint& endpoint, const std::string& what) {
+  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), what);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  int result = ::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
+  int error = errno;
+  ::close(fd);
+  if (result != 0 && error == EADDRINUSE) {
+    throw std::system_error(
+        error, std::generic_category(),
+        what + ": another process listens there (is kha-proxy already running?)");
+  }
+}
+
 uint16_t LocalPort(int fd) {
   sockaddr_storage address{};
   socklen_t size = sizeof address;
@@ -239,6 +257,7 @@ void Server::Bind() {
     if (ec) {
       throw std::system_error(EINVAL, std::generic_category(), what + ": not a numeric address");
     }
+    if (l.port != 0) RefuseIfTaken(tcp::endpoint(address, l.port), what);
     Impl::BoundListener bound;
     bound.v6 = address.is_v6();
     bound.port = l.port;

@@ -12,10 +12,10 @@
 #include <chrono>
 #include <string>
 
-#include "common/log.h"
 #include "proxy/http/body.h"
 #include "proxy/http/parser.h"
 #include "proxy/http/rewrite.h"
+#include "proxy/logging/log_sink.h"
 #include "proxy/net/buffer.h"
 #include "proxy/net/error_page.h"
 #include "proxy/net/server_impl.h"
@@ -192,7 +192,7 @@ void StartSession(Worker& worker, int listener, tcp::socket socket, const tcp::e
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      kha::Log::Error(std::string("kha-proxy: connection failed: ") + e.what());
+      logging::LogError(std::string("connection failed: ") + e.what());
     }
   });
 }
@@ -232,6 +232,11 @@ asio::awaitable<bool> Session::ReadRequestHead() {
       if (request_parser_.state() == http::ParseState::kDone) break;
       if (request_parser_.state() == http::ParseState::kError) {
         status_ = request_parser_.error().status;
+        if (logging::Verbose()) {
+          logging::LogDebug("request from " + client_address_ + " refused with " +
+                            std::to_string(status_) + ": " +
+                            std::string(request_parser_.error().reason));
+        }
         co_return false;
       }
     }
@@ -368,7 +373,7 @@ asio::awaitable<Outcome> Session::ServeOne() {
       // talks nonsense still accepts TCP, so Alive probes alone would keep
       // sending it requests. current_ stays for the log line.
       if (chosen->state->MarkDead(broken_why_)) {
-        kha::Log::Warn("kha-proxy: backend " + chosen->state->name() + " is dead: " + broken_why_);
+        logging::LogWarning("backend " + chosen->state->name() + " is dead: " + broken_why_);
       }
       break;
     }
@@ -379,11 +384,15 @@ asio::awaitable<Outcome> Session::ServeOne() {
     if (fresh) {
       std::string why = ec ? "write: " + ec.message() : "closed before answering";
       if (chosen->state->MarkDead(why)) {
-        kha::Log::Warn("kha-proxy: backend " + chosen->state->name() + " is dead: " + why);
+        logging::LogWarning("backend " + chosen->state->name() + " is dead: " + why);
       }
       tried_storage[tried++] = chosen->state.get();
     } else {
       use_pool = false;  // a stale pooled connection: retry on a fresh one
+      if (logging::Verbose()) {
+        logging::LogDebug("pooled connection to backend " + chosen->state->name() +
+                          " was closed; retrying on a new one");
+      }
     }
     current_ = nullptr;
   }
@@ -494,13 +503,14 @@ asio::awaitable<bool> Session::Connect(const BackendPlan& backend) {
   if (ec) {
     std::string why = "connect: " + ec.message();
     if (backend.state->MarkDead(why)) {
-      kha::Log::Warn("kha-proxy: backend " + backend.state->name() + " is dead: " + why);
+      logging::LogWarning("backend " + backend.state->name() + " is dead: " + why);
     }
     asio::error_code ignored;
     backend_.close(ignored);
     co_return false;
   }
   SetNoDelay(backend_);
+  if (logging::Verbose()) logging::LogDebug("new connection to backend " + backend.state->name());
   co_return true;
 }
 

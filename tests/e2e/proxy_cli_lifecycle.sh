@@ -148,7 +148,7 @@ code=$?
 set -e
 [ "$code" = 1 ] || fail "a failed start exited $code"
 # LogFacility - : the error is logged on stderr once, before any fork.
-[ "$(cat "$WORK/err")" = "[ERROR] bind 127.0.0.1:$port: Address already in use" ] ||
+[ "$(cat "$WORK/err")" = "[ERROR] bind 127.0.0.1:$port: another process listens there (is kha-proxy already running?): Address already in use" ] ||
   fail "start-up error: $(cat "$WORK/err")"
 [ ! -e "$socket" ] || fail "a failed start left its control socket"
 

@@ -383,6 +383,20 @@ TEST(ServerTest, BackendThatAnswersNonsenseIsMarkedDead) {
   EXPECT_EQ(good.requests, 3);
 }
 
+TEST(ServerTest, RefusesAPortAnotherProxyListensOn) {
+  // Both would bind with SO_REUSEPORT and split the connections silently.
+  RunningProxy first(SimplePlan({ClosedPort()}));
+  Plan plan = SimplePlan({ClosedPort()});
+  plan.listeners[0].port = first.port();
+  Server second(std::move(plan));
+  try {
+    second.Bind();
+    ADD_FAILURE() << "a second server bound port " << first.port();
+  } catch (const std::system_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("already running"));
+  }
+}
+
 TEST(ServerTest, ReloadThatMovesAListenerChangesNothing) {
   TestBackend a("a");
   TestBackend b("b");
