@@ -1,6 +1,11 @@
 #include "proxy/config/pattern.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <optional>
 #include <regex>
+#include <vector>
 
 namespace kha::proxy {
 namespace {
@@ -35,6 +40,89 @@ std::string RegexProblem(std::regex_constants::error_type code) {
   }
 }
 
+// glibc's regcomp copies the subtree under every repetition: "a++++…"
+// doubles it per '+', and nested counts multiply. Such a pattern in a
+// config file would take gigabytes to load, so patterns whose copies
+// would exceed this many are refused before they are compiled.
+constexpr uint64_t kMaxCopies = 1000;
+
+bool IsRepeat(char c) { return c == '*' || c == '+' || c == '?' || c == '{'; }
+
+// The most copies a repetition at `i` ("*", "+", "?", "{n}", "{n,}",
+// "{n,m}") makes of what it repeats; `i` moves past it. Counts are only
+// estimated; regcomp reports malformed braces itself.
+uint64_t Copies(const std::string& source, size_t& i) {
+  const char c = source[i++];
+  if (c != '{') return c == '+' ? 2 : 1;
+  uint64_t low = 0, high = 0;
+  bool comma = false, have_high = false;
+  for (; i < source.size() && source[i] != '}'; ++i) {
+    const char d = source[i];
+    if (d == ',') {
+      comma = true;
+    } else if (d >= '0' && d <= '9') {
+      uint64_t& n = comma ? high : low;
+      n = std::min<uint64_t>(n * 10 + static_cast<uint64_t>(d - '0'), kMaxCopies + 1);
+      have_high = have_high || comma;
+    }
+  }
+  if (i < source.size()) ++i;  // the '}'
+  if (!comma) return std::max<uint64_t>(low, 1);
+  return have_high ? std::max<uint64_t>(high, 1) : low + 1;
+}
+
+// Why `source` would be too costly to compile, or nothing.
+std::optional<std::string> RepetitionProblem(const std::string& source) {
+  // Per open group: the largest copy count of anything inside it.
+  std::vector<uint64_t> inner{1};
+  uint64_t last_atom = 1;  // copies inside the atom just read
+  bool after_repeat = false;
+  for (size_t i = 0; i < source.size();) {
+    const char c = source[i];
+    if (IsRepeat(c) && !(c == '{' && (i + 1 >= source.size() || !isdigit(source[i + 1])))) {
+      if (after_repeat) return "a repetition directly after another (such as \"++\")";
+      const uint64_t copies = std::min(last_atom * Copies(source, i), kMaxCopies + 1);
+      if (copies > kMaxCopies) {
+        return "repetitions nest too deep (more than " + std::to_string(kMaxCopies) + " copies)";
+      }
+      inner.back() = std::max(inner.back(), copies);
+      after_repeat = true;
+      continue;
+    }
+    after_repeat = false;
+    last_atom = 1;
+    if (c == '\\') {
+      i += 2;
+    } else if (c == '[') {
+      // A bracket expression is one atom; "]" right after "[" or "[^" is literal.
+      size_t j = i + 1;
+      if (j < source.size() && source[j] == '^') ++j;
+      if (j < source.size() && source[j] == ']') ++j;
+      while (j < source.size() && source[j] != ']') {
+        if (source[j] == '[' && j + 1 < source.size() &&
+            (source[j + 1] == ':' || source[j + 1] == '.' || source[j + 1] == '=')) {
+          const size_t end = source.find(std::string{source[j + 1], ']'}, j + 2);
+          j = end == std::string::npos ? source.size() : end + 2;
+        } else {
+          ++j;
+        }
+      }
+      i = j + 1;
+    } else if (c == '(') {
+      inner.push_back(1);
+      ++i;
+    } else if (c == ')' && inner.size() > 1) {
+      last_atom = inner.back();
+      inner.pop_back();
+      inner.back() = std::max(inner.back(), last_atom);
+      ++i;
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 PosixRegex::PosixRegex(const std::string& source, bool ignore_case) {
@@ -63,6 +151,10 @@ bool PosixRegex::Search(std::string_view text) const {
 
 bool CompilePattern(const std::string& source, bool ignore_case, Pattern& pattern,
                     std::string& error) {
+  if (std::optional<std::string> problem = RepetitionProblem(source)) {
+    error = *problem;
+    return false;
+  }
   auto flags = std::regex::extended | std::regex::optimize;
   if (ignore_case) flags |= std::regex::icase;
   try {

@@ -47,5 +47,22 @@ TEST(CompilePattern, ReportsWhatIsWrong) {
   EXPECT_EQ(error, "unbalanced [ ]");
 }
 
+TEST(CompilePattern, RefusesRepetitionsThatWouldTakeGigabytes) {
+  // glibc copies what a repetition repeats: these would exhaust memory.
+  Pattern pattern;
+  std::string error;
+  EXPECT_FALSE(CompilePattern("^Hos" + std::string(100, '+') + "t", false, pattern, error));
+  EXPECT_EQ(error, "a repetition directly after another (such as \"++\")");
+  EXPECT_FALSE(CompilePattern("((a{10}){10}){20}", false, pattern, error));
+  EXPECT_EQ(error, "repetitions nest too deep (more than 1000 copies)");
+  EXPECT_FALSE(CompilePattern("x{5000}", false, pattern, error));
+  // Ordinary patterns, and the characters inside brackets or escaped, pass.
+  EXPECT_TRUE(SearchPattern(Compile("((a{10}){10}){10}"), std::string(1000, 'a')));
+  EXPECT_TRUE(SearchPattern(Compile("^/api/v1/[a-z+*]+(/[^/]*)?$"), "/api/v1/pods/x"));
+  EXPECT_TRUE(SearchPattern(Compile("a\\++"), "a++"));
+  EXPECT_TRUE(SearchPattern(Compile("[]+]+"), "]+"));
+  EXPECT_TRUE(SearchPattern(Compile("[[:alpha:]]+x"), "abx"));
+}
+
 }  // namespace
 }  // namespace kha::proxy
