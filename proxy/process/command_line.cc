@@ -12,7 +12,8 @@ constexpr std::array<FlagSpec, 8> kFlags{{
     {'c', "", "",
      "check the configuration and exit: silent and 0 when valid, else each "
      "error as FILE:LINE.COL: message and 1"},
-    {'p', "", "PIDFILE", "write the daemon's process id to PIDFILE; removed on exit"},
+    {'p', "", "PIDFILE",
+     "write the daemon's process id to PIDFILE (removed on exit while privileges allow)"},
     {'F', "", "", "stay in the foreground (as does `Daemon 0` in the file)"},
     {'e', "", "", "log to stderr instead of syslog, and stay in the foreground"},
     {'v', "", "", "verbose: also log debugging messages"},
