@@ -18,11 +18,7 @@ Payload Payload::OpenSelf(const TrustOptions& trust) {
 }
 
 Payload Payload::Open(const std::string& executable, const TrustOptions& trust) {
-  // --extract and --check, the common uses, find their first entries
-  // decompressed while the executable was hashed; the others stop it.
-  OpenOptions options;
-  options.lookahead = true;
-  return Payload(SealedFile::Open(executable, Kind::kInstaller, trust, options));
+  return Payload(SealedFile::Open(executable, Kind::kInstaller, trust));
 }
 
 std::string Payload::Info() const {
