@@ -121,6 +121,7 @@ size_t MatchLength(const Command& command, const Words& words) {
 
 std::vector<CommandHelp> Commands() {
   std::vector<CommandHelp> list;
+  list.reserve(std::size(kCommands));
   for (const Command& command : kCommands) list.push_back({command.name, command.help});
   return list;
 }
@@ -139,6 +140,7 @@ std::string ExecuteCommand(std::string_view line, balance::RuntimeControl& runti
     return command.handler(arguments, runtime);
   }
   std::vector<std::string_view> names;
+  names.reserve(std::size(kCommands));
   for (const Command& command : kCommands) names.push_back(command.name);
   std::string attempt(words[0]);
   if (words.size() > 1) attempt += " " + std::string(words[1]);

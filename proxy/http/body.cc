@@ -75,13 +75,11 @@ size_t ChunkDecoder::Feed(const char* data, size_t size) {
           const int digit = Is(c, chars::kDigit) ? c - '0' : chars::Lower(c) - 'a' + 10;
           chunk_left_ = chunk_left_ * 16 + static_cast<uint64_t>(digit);
           step_ = Step::kSize;
-        } else if (step_ == Step::kSizeStart) {
-          return Fail(i, "invalid chunk size");
-        } else if (c == ';') {
+        } else if (step_ == Step::kSize && c == ';') {  // a size needs a digit first
           step_ = Step::kExtension;
-        } else if (c == ' ' || c == '\t') {
+        } else if (step_ == Step::kSize && (c == ' ' || c == '\t')) {
           step_ = Step::kSizeSpace;
-        } else if (c == '\r') {
+        } else if (step_ == Step::kSize && c == '\r') {
           step_ = Step::kSizeLF;
         } else {
           return Fail(i, "invalid chunk size");

@@ -13,8 +13,8 @@
 namespace kha::proxy::http {
 
 struct ChunkLimits {
-  size_t max_line = 4 * 1024;       // chunk-size line with its extensions, without CRLF
-  size_t max_trailers = 16 * 1024;  // the trailer section, blank line included
+  size_t max_line = size_t{4} * 1024;       // chunk-size line with its extensions, without CRLF
+  size_t max_trailers = size_t{16} * 1024;  // the trailer section, blank line included
 };
 
 enum class BodyState : uint8_t {

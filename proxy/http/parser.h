@@ -23,9 +23,9 @@ namespace kha::proxy::http {
 // line, 431 for the head; responses: 502).
 // Limits above 4 GiB are clamped (positions in the head are 32-bit).
 struct Limits {
-  size_t max_start_line = 8 * 1024;  // request or status line, without CRLF
-  size_t max_head = 32 * 1024;       // start line + fields + blank line
-  size_t max_fields = 100;           // field lines in the head
+  size_t max_start_line = size_t{8} * 1024;  // request or status line, without CRLF
+  size_t max_head = size_t{32} * 1024;       // start line + fields + blank line
+  size_t max_fields = 100;                   // field lines in the head
 };
 
 // How the body that follows the head is delimited (RFC 9112 §6.3).

@@ -16,6 +16,7 @@ Matcher ToMatcher(const Pattern& pattern) {
 
 std::vector<Matcher> ToMatchers(const std::vector<Pattern>& patterns) {
   std::vector<Matcher> out;
+  out.reserve(patterns.size());
   for (const Pattern& p : patterns) out.push_back(ToMatcher(p));
   return out;
 }

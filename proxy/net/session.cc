@@ -28,10 +28,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr size_t kBufferSize = 16 * 1024;
+constexpr size_t kBufferSize = size_t{16} * 1024;
 // Request bodies up to this size are read whole before they are sent, so a
 // failed backend can be replaced without the client noticing.
-constexpr uint64_t kRetryBody = 64 * 1024;
+constexpr uint64_t kRetryBody = uint64_t{64} * 1024;
 constexpr int kMaxAttempts = 16;
 
 void SetNoDelay(tcp::socket& socket) {
@@ -187,7 +187,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void StartSession(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint& peer) {
   auto session = std::make_shared<Session>(worker, listener, std::move(socket), peer);
-  asio::co_spawn(worker.io, session->Run(), [](std::exception_ptr error) {
+  asio::co_spawn(worker.io, session->Run(), [](const std::exception_ptr& error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);

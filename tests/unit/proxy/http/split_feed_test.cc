@@ -15,6 +15,7 @@ namespace {
 using testing::FeedPieces;
 using testing::Outcome;
 
+// NOLINTBEGIN(bugprone-suspicious-missing-comma): long requests span lines
 const std::vector<std::string> kRequests = {
     "GET /api/v1/pods?watch=1 HTTP/1.1\r\nHost: 10.211.55.14:8080\r\nAccept: "
     "application/json\r\nUser-Agent: kubectl/v1.32.0\r\nX-Empty:\r\n\r\n",
@@ -28,6 +29,7 @@ const std::vector<std::string> kRequests = {
     "GET / HTTP/2.0\r\n\r\n",
     "GET /" + std::string(200, 'a') + " HTTP/1.1\r\n\r\n",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 const std::vector<std::string> kResponses = {
     "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\n",

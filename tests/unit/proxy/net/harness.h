@@ -267,10 +267,15 @@ inline void TestBackend::Serve(int fd) {
       ::shutdown(fd, SHUT_WR);
       break;
     }
-    std::string body = name_ + " " + method + " " + target;
-    std::string answer = interim + "HTTP/1.1 " + std::to_string(status.load()) +
-                         " Test\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                         (method == "HEAD" ? "" : body);
+    std::string body = name_;
+    body.append(" ").append(method).append(" ").append(target);
+    std::string answer = interim;
+    answer.append("HTTP/1.1 ")
+        .append(std::to_string(status.load()))
+        .append(" Test\r\nContent-Length: ")
+        .append(std::to_string(body.size()))
+        .append("\r\n\r\n")
+        .append(method == "HEAD" ? "" : body);
     SendAll(fd, answer);
   }
   ::shutdown(fd, SHUT_RDWR);

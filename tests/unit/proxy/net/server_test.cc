@@ -247,12 +247,12 @@ TEST(ServerTest, UpgradeTunnelsBothWaysWithHalfClose) {
   std::string head = ReadResponse(fd);
   ASSERT_THAT(head, StartsWith("HTTP/1.1 101 "));
   EXPECT_THAT(head, HasSubstr("Upgrade: SPDY/3.1\r\n"));
-  SendAll(fd, std::string("\x80\x03\x00\x01 binary \x00 bytes", 20));
+  SendAll(fd, std::string("\x80\x03\x00\x01 binary \x00 bytes", 19));
   ::shutdown(fd, SHUT_WR);
   // The backend echoes, sees our EOF through the proxy, then says "bye".
   std::string rest = ReadAll(fd);
   Close(fd);
-  EXPECT_EQ(rest, std::string("\x80\x03\x00\x01 binary \x00 bytes", 20) + "bye");
+  EXPECT_EQ(rest, std::string("\x80\x03\x00\x01 binary \x00 bytes", 19) + "bye");
 }
 
 TEST(ServerTest, HealthCheckMarksFailingBackendDeadAndBack) {
@@ -349,6 +349,7 @@ TEST(ServerTest, ReloadSwitchesBackendsForNewRequests) {
 // Sends `count` requests on fresh connections; returns their statuses.
 std::vector<int> Statuses(uint16_t port, int count) {
   std::vector<int> statuses;
+  statuses.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) statuses.push_back(StatusOf(Exchange(port, kGet)));
   return statuses;
 }
