@@ -39,6 +39,8 @@ bool ParsePort(const char* service, int flags, uint16_t* port) {
 
 }  // namespace
 
+// The __wrap_ names are dictated by the linker's --wrap=<symbol> option.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 
 int __wrap_getaddrinfo(const char* node, const char* service, const addrinfo* hints,
@@ -136,3 +138,4 @@ char* __wrap_dlerror() {
 }
 
 }  // extern "C"
+// NOLINTEND(bugprone-reserved-identifier)

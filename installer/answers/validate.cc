@@ -138,9 +138,10 @@ class Validator {
       if (master->ip_place.line == 0 || master->ip.ToString() == address) continue;
       const std::string who =
           master->name_place.line > 0 ? "master " + Quoted(master->name) : "a master";
-      Error(PlaceOf("apiserver.insecure_bind_address"),
-            "apiserver.insecure_bind_address " + address + " is not the IP of " + who + " (" +
-                master->ip.ToString() + ")",
+      std::string message = "apiserver.insecure_bind_address ";
+      message.append(address).append(" is not the IP of ").append(who);
+      message.append(" (").append(master->ip.ToString()).append(")");
+      Error(PlaceOf("apiserver.insecure_bind_address"), message,
             "every master's apiserver binds this address; \"0.0.0.0\" binds them all");
       return;
     }

@@ -35,7 +35,7 @@ std::string Tail(const std::string& output, int count) {
 class Executor {
  public:
   Executor(const bundle::Bundle* bundle, run::Runner& runner, const ExecuteOptions& options)
-      : bundle_(bundle), runner_(runner), options_(options) {
+      : bundle_(bundle), runner_(runner) {
     root_ = options.root.empty() ? "/" : options.root;
     work_dir_ = options.work_dir.empty() ? host::UnderRoot(root_, "/var/cache/kha-install")
                                          : options.work_dir;
@@ -146,7 +146,7 @@ class Executor {
     bundle.ExtractTo(step.artifact, tarball, 0644);
     std::string log_path = log_dir_ + "/build-" + step.name + ".log";
     std::string log;
-    auto run = [&](run::Command command) {
+    auto run = [&](const run::Command& command) {
       run::Result result = runner_.Run(command);
       log += "$ " + run::Describe(command) + "\n" + result.output;
       if (!result.output.empty() && result.output.back() != '\n') log += "\n";
@@ -172,7 +172,6 @@ class Executor {
 
   const bundle::Bundle* bundle_;
   run::Runner& runner_;
-  const ExecuteOptions& options_;
   std::string root_;
   std::string work_dir_;
   std::string log_dir_;

@@ -47,7 +47,6 @@ std::string_view KindOfEntry(archive_entry* entry) {
   if (archive_entry_hardlink(entry) != nullptr) return "a hard link";
   switch (archive_entry_filetype(entry)) {
     case AE_IFREG:
-      return "";
     case AE_IFDIR:
       return "";
     case AE_IFLNK:

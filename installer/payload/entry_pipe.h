@@ -28,7 +28,9 @@ struct PipeItem {
   static PipeItem Data(std::string data) { return {Kind::kData, nullptr, std::move(data), {}}; }
   static PipeItem End() { return {Kind::kEnd, nullptr, {}, {}}; }
   static PipeItem Finished() { return {Kind::kFinished, nullptr, {}, {}}; }
-  static PipeItem Failed(std::exception_ptr error) { return {Kind::kFailed, nullptr, {}, error}; }
+  static PipeItem Failed(std::exception_ptr error) {
+    return {Kind::kFailed, nullptr, {}, std::move(error)};
+  }
 
   Kind kind = Kind::kFinished;
   const ManifestEntry* entry = nullptr;

@@ -11,6 +11,8 @@ Payload Payload::OpenSelf(const TrustOptions& trust) {
   // Without /proc (an empty chroot, an early boot) the kernel still tells
   // the path the executable was started from.
   if (access("/proc/self/exe", R_OK) != 0) {
+    // getauxval hands the AT_EXECFN string pointer back as an unsigned long.
+    // NOLINTNEXTLINE(performance-no-int-to-ptr)
     const char* started_as = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
     if (started_as != nullptr) return Open(started_as, trust);
   }

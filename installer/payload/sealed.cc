@@ -92,9 +92,12 @@ void VerifySignature(const std::string& path, Kind kind, const Trailer& trailer,
   std::string id = KeyIdHex(trailer.key_id);
   for (const PublicKey& key : TrustedKeys(trust)) {
     if (key.id() != trailer.key_id) continue;
-    if (!key.Verify(SignedPart(kind, trailer), trailer.signature))
-      throw PayloadError(path + ": the " + name + " signature by key " + id +
-                         " does not verify: the file was tampered with");
+    if (!key.Verify(SignedPart(kind, trailer), trailer.signature)) {
+      std::string message = path;
+      message.append(": the ").append(name).append(" signature by key ").append(id);
+      message.append(" does not verify: the file was tampered with");
+      throw PayloadError(message);
+    }
     return;
   }
   throw PayloadError(path + ": the " + name + " is signed by key " + id +

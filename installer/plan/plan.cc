@@ -61,6 +61,7 @@ std::vector<std::string> ServicesToRestart(const std::vector<std::string>& servi
                                            const std::vector<std::string>& changed_paths,
                                            const answers::Cluster& cluster) {
   std::vector<std::string> owners;
+  owners.reserve(changed_paths.size());
   for (const std::string& path : changed_paths) owners.push_back(ServiceOfFile(path, cluster));
   std::vector<std::string> result;
   for (const std::string& service : services)

@@ -69,6 +69,7 @@ Result ProcessRunner::Run(const Command& command) {
   for (char** entry = environ; *entry != nullptr; ++entry) environment_storage.emplace_back(*entry);
   for (const std::string& extra : command.environment) environment_storage.push_back(extra);
   std::vector<char*> environment;
+  environment.reserve(environment_storage.size() + 1);
   for (std::string& entry : environment_storage) environment.push_back(entry.data());
   environment.push_back(nullptr);
 

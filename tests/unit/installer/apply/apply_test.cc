@@ -123,6 +123,7 @@ TEST_F(ApplyTest, ASecondIdenticalRunWritesNothing) {
   std::vector<std::string> paths = {"/etc/default/etcd", "/srv/kubernetes/server.key",
                                     "/var/lib/kha/manifest", "/etc/default", "/var/lib/kha"};
   std::vector<Identity> before;
+  before.reserve(paths.size());
   for (const std::string& path : paths) before.push_back(IdentityOf(At(path)));
   kha::testing::TreeSnapshot tree = Snapshot(root());
 

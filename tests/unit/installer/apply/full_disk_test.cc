@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include <gtest/gtest.h>
@@ -48,7 +49,7 @@ TEST_F(FullDiskTest, AWriteThatOverflowsIsRolledBackCleanly) {
     ApplyFiles(root,
                {{"/etc/kha/small", "v2\n", 0644},
                 {"/etc/existing.conf", std::string(3000, 'k'), 0644},
-                {"/etc/kha/big", std::string(256 * 1024, 'b'), 0644}},
+                {"/etc/kha/big", std::string(size_t{256} * 1024, 'b'), 0644}},
                disk_, {"20260102T000000Z"});
     FAIL() << "256 KiB fit into a 64 KiB tmpfs";
   } catch (const ApplyError& error) {

@@ -166,6 +166,7 @@ TEST(UnifiedDiffTest, RandomEditsPatchBackToTheNewText) {
   for (int round = 0; round < 300; ++round) {
     std::vector<std::string> lines;
     int size = static_cast<int>(random() % 30);
+    lines.reserve(static_cast<size_t>(size));
     for (int i = 0; i < size; ++i) lines.push_back("l" + std::to_string(random() % 6));
     std::vector<std::string> edited = lines;
     int edits = static_cast<int>(random() % 6);

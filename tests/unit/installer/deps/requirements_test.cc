@@ -16,6 +16,7 @@ std::vector<Requirement> PayloadTable() {
 
 std::vector<std::string> Names(const std::vector<Need>& needs) {
   std::vector<std::string> names;
+  names.reserve(needs.size());
   for (const Need& need : needs) names.push_back(need.name);
   return names;
 }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <netdb.h>
 
+// The __wrap_ names are dictated by the linker's --wrap=<symbol> option.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 int __wrap_getaddrinfo(const char*, const char*, const addrinfo*, addrinfo**);
 void __wrap_freeaddrinfo(addrinfo*);
@@ -13,6 +15,7 @@ hostent* __wrap_gethostbyname(const char*);
 void* __wrap_dlopen(const char*, int);
 char* __wrap_dlerror();
 }
+// NOLINTEND(bugprone-reserved-identifier)
 
 namespace {
 

@@ -35,6 +35,7 @@ std::map<std::string, RenderedFile> ByPath(const std::vector<RenderedFile>& file
 
 std::vector<std::string> Paths(const std::vector<RenderedFile>& files) {
   std::vector<std::string> paths;
+  paths.reserve(files.size());
   for (const RenderedFile& file : files) paths.push_back(file.path);
   return paths;
 }
@@ -72,7 +73,7 @@ answers::Cluster ChangedCluster() {
   c.proxy.group = "khapg";
   c.proxy.log_level = 4;
   c.proxy.health_check = "/livez";
-  auto node = [](std::string name, std::string ip, std::vector<Role> roles) {
+  auto node = [](const std::string& name, const std::string& ip, std::vector<Role> roles) {
     answers::Node n = testing::ExampleNode(name, ip);
     n.roles = std::move(roles);
     return n;
