@@ -170,12 +170,13 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         const size_t end = LineEnd(i, size, base);
         while (i < end && Is(data[i], chars::kToken)) ++i;
         if (i == size) return i;
+        // At the line limit the check above answers (414), as byte by byte.
+        if (i == end && data[i] != '\r' && data[i] != '\n') continue;
         if (data[i] == ' ') {
           method_.end = static_cast<uint32_t>(base + i);
           step_ = Step::kTargetStart;
           break;
         }
-        if (i == end && Is(data[i], chars::kToken)) continue;  // the line limit fails it
         Fail(400, "invalid character in method");
         return i;
       }
@@ -203,6 +204,9 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         i = j;
         if (i == size) return i;
         const char d = data[i];
+        // At the line limit any byte but CR or LF is a 414, whatever it is,
+        // as it is when the bytes come one at a time: the check above says so.
+        if (i == end && d != '\r' && d != '\n') continue;
         const auto d_at = static_cast<uint32_t>(base + i);
         if (d == ' ') {
           target_.end = d_at;
@@ -216,8 +220,6 @@ size_t HeadParser::Scan(const char* data, size_t size, size_t base_offset) {
         } else if (d == '\r' || d == '\n') {
           Fail(400, "missing HTTP version");
           return i;
-        } else if (Is(d, chars::kTarget)) {
-          continue;  // at the line limit: the check above fails it
         } else {
           Fail(400, "invalid character in request target");
           return i;
