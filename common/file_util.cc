@@ -83,7 +83,8 @@ std::string ReadFile(const std::string& path) {
   return *content;
 }
 
-void WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+void WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode,
+                         FolderSync folder_sync) {
   struct stat existing {};
   if (lstat(path.c_str(), &existing) == 0 && S_ISLNK(existing.st_mode))
     throw SystemError("refusing to write through the symlink", path, ELOOP);
@@ -113,7 +114,7 @@ void WriteFileAtomically(const std::string& path, const std::string& content, mo
     unlink(temporary.c_str());
     throw;
   }
-  SyncDirectory(folder);
+  if (folder_sync == FolderSync::kNow) SyncDirectory(folder);
 }
 
 void MakeDirectories(const std::string& path, mode_t mode) {

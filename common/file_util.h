@@ -28,8 +28,11 @@ std::string ReadFile(const std::string& path);
 
 // Replaces `path` atomically with `content` and the given mode. Never follows a
 // symlink at `path` (the rename replaces the link itself, and a link is refused
-// before anything is written). Throws SystemError.
-void WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode);
+// before anything is written). Throws SystemError. The folder is fsynced too,
+// unless the caller batches that (FolderSync::kByCaller) to sync each folder once.
+enum class FolderSync { kNow, kByCaller };
+void WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode,
+                         FolderSync folder_sync = FolderSync::kNow);
 
 // Creates `path` and its missing parents with `mode`; throws SystemError.
 void MakeDirectories(const std::string& path, mode_t mode = 0755);

@@ -13,31 +13,9 @@
 namespace kha::apply {
 namespace {
 
-std::string ParentOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 int64_t Nanoseconds(const timespec& time) {
   return static_cast<int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec;
 }
-
-// Closes on every path out, so a throw cannot leak the descriptor.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -67,30 +45,9 @@ std::optional<FileStat> RealDisk::Stat(const std::string& path) {
 
 std::string RealDisk::ReadFile(const std::string& path) { return kha::ReadFile(path); }
 
-// WriteFileAtomically without its folder sync, which the caller batches.
+// The transaction fsyncs each folder once, after all of its files.
 void RealDisk::WriteFile(const std::string& path, const std::string& content, mode_t mode) {
-  struct stat existing {};
-  if (lstat(path.c_str(), &existing) == 0 && S_ISLNK(existing.st_mode))
-    throw SystemError("refusing to write through the symlink", path, ELOOP);
-  std::string temporary = ParentOf(path) + "/.kha-tmp-XXXXXX";
-  Descriptor fd(mkostemp(temporary.data(), O_CLOEXEC));
-  if (fd.get() < 0) throw SystemError("cannot create a temporary file in", ParentOf(path), errno);
-  try {
-    for (size_t written = 0; written < content.size();) {
-      ssize_t n = write(fd.get(), content.data() + written, content.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw SystemError("cannot write", path, errno);
-      written += static_cast<size_t>(n);
-    }
-    if (fchmod(fd.get(), mode) != 0) throw SystemError("cannot chmod", temporary, errno);
-    if (fsync(fd.get()) != 0) throw SystemError("cannot fsync", temporary, errno);
-    if (close(fd.Release()) != 0) throw SystemError("cannot close", temporary, errno);
-    if (rename(temporary.c_str(), path.c_str()) != 0)
-      throw SystemError("cannot rename into", path, errno);
-  } catch (...) {
-    unlink(temporary.c_str());
-    throw;
-  }
+  WriteFileAtomically(path, content, mode, FolderSync::kByCaller);
 }
 
 void RealDisk::MakeDirectory(const std::string& path, mode_t mode) {
