@@ -145,7 +145,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Seconds backend_timeout() const { return current_ != nullptr ? current_->timeout : Seconds(15); }
   // The request being served; valid from a parsed head to the next request.
   const http::RequestHead* request() const {
-    return have_request_ ? &request_parser_.head() : nullptr;
+    return request_parser_.state() == http::ParseState::kDone ? &request_parser_.head() : nullptr;
   }
 
   Worker& worker_;
@@ -176,7 +176,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string_view response_line_;  // into response_parser_'s head
   uint64_t body_bytes_ = 0;
   int status_ = 0;
-  bool have_request_ = false;
   bool watch_armed_ = false;
   bool timed_out_ = false;
   bool idle_ = false;
@@ -250,7 +249,6 @@ asio::awaitable<bool> Session::ReadRequestHead() {
     in_.Commit(n);
   }
   idle_ = false;
-  have_request_ = true;
   co_return true;
 }
 
@@ -260,7 +258,6 @@ asio::awaitable<Outcome> Session::ServeOne() {
   body_bytes_ = 0;
   service_ = nullptr;
   current_ = nullptr;
-  have_request_ = false;
   started_ = Clock::time_point();
   response_line_ = {};
   if (!co_await ReadRequestHead()) {
