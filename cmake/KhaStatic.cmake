@@ -18,8 +18,12 @@ function(kha_executable target)
     endforeach()
     # GCC asks for --eh-frame-hdr only in dynamic links; without the lookup
     # table the first C++ exception sorts every unwind entry (~5 ms here).
+    set(strip)
+    if(KHA_STRIP)
+      set(strip -s)
+    endif()
     target_link_options(${target} PRIVATE
-      -static -s -Wl,--gc-sections -Wl,--eh-frame-hdr -Wl,--fatal-warnings ${wraps})
+      -static ${strip} -Wl,--gc-sections -Wl,--eh-frame-hdr -Wl,--fatal-warnings ${wraps})
     target_link_libraries(${target} PRIVATE kha_common)
   endif()
 endfunction()

@@ -1,6 +1,9 @@
 #include "installer/payload/entry_pipe.h"
 
+#include <exception>
 #include <utility>
+
+#include "installer/payload/sealed.h"
 
 namespace kha::payload {
 
@@ -52,6 +55,48 @@ void EntryPipe::Close() {
     queued_bytes_ = 0;
   }
   not_full_.notify_all();
+}
+
+void EntryPipe::SetMaxBytes(size_t max_bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    max_bytes_ = max_bytes;
+  }
+  not_full_.notify_all();
+}
+
+size_t EntryPipe::QueuedBytes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_bytes_;
+}
+
+PipeFeeder::PipeFeeder(std::string_view archive, const Manifest& manifest, std::string_view origin,
+                       EntryPipe& pipe)
+    : pipe_(pipe),
+      thread_([this, archive, &manifest, origin] { Run(archive, manifest, origin); }) {}
+
+PipeFeeder::~PipeFeeder() {
+  pipe_.Close();
+  thread_.join();
+}
+
+void PipeFeeder::Run(std::string_view archive, const Manifest& manifest, std::string_view origin) {
+  try {
+    // Returning true from the visitor ends the walk: the consumer closed the pipe.
+    WalkArchive(archive, manifest, origin, [&](const ManifestEntry& listed, const ReadBlock& read) {
+      if (!pipe_.Push(PipeItem::Begin(listed))) return true;
+      for (std::string_view block = read(); !block.empty(); block = read()) {
+        // libarchive reuses its block for the next read, so the pipe gets a copy.
+        std::string copy = pipe_.SpareBuffer();
+        copy.assign(block);
+        if (!pipe_.Push(PipeItem::Data(std::move(copy)))) return true;
+      }
+      return !pipe_.Push(PipeItem::End());
+    });
+    pipe_.Push(PipeItem::Finished());
+  } catch (...) {
+    pipe_.Push(PipeItem::Failed(std::current_exception()));
+  }
 }
 
 }  // namespace kha::payload

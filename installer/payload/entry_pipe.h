@@ -10,11 +10,22 @@
 #include <exception>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <utility>
 
 #include "installer/payload/manifest.h"
 
 namespace kha::payload {
+
+// The pipe's budget while a writer drains it: enough to keep the writer busy
+// while zstd fills the next blocks (libarchive hands out blocks of up to 128 KiB).
+inline constexpr size_t kPipeBytes = 2 << 20;
+// The budget while nobody drains it yet because SealedFile::Open is still
+// hashing the ~6.7 MiB before the payload (~5 ms): about what one core
+// decompresses and verifies in that time. Memory held is at most this plus
+// one block and the pipe's spare buffers.
+inline constexpr size_t kLookaheadBytes = 8 << 20;
 
 struct PipeItem {
   enum class Kind {
@@ -60,11 +71,16 @@ class EntryPipe {
   // is queued.
   void Close();
 
+  // Changes the budget; a producer waiting for room sees the new one.
+  void SetMaxBytes(size_t max_bytes);
+  // What the queued items cost against the budget (tests).
+  size_t QueuedBytes();
+
  private:
   static constexpr size_t kItemCost = 64;
   static constexpr size_t kMaxSpares = 8;
 
-  const size_t max_bytes_;
+  size_t max_bytes_;
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
@@ -72,6 +88,43 @@ class EntryPipe {
   std::deque<std::string> spares_;
   size_t queued_bytes_ = 0;
   bool closed_ = false;
+};
+
+// Walks a verified archive on its own thread (WalkArchive, sealed.h) and feeds
+// `pipe`; a refusal reaches the consumer as kFailed, in order, after every
+// block before it. Destroying a PipeFeeder closes the pipe, which stops the
+// walk, and joins the thread. `archive`, `manifest`, `origin` and `pipe` must
+// outlive it.
+class PipeFeeder {
+ public:
+  PipeFeeder(std::string_view archive, const Manifest& manifest, std::string_view origin,
+             EntryPipe& pipe);
+  ~PipeFeeder();
+  PipeFeeder(const PipeFeeder&) = delete;
+  PipeFeeder& operator=(const PipeFeeder&) = delete;
+
+ private:
+  void Run(std::string_view archive, const Manifest& manifest, std::string_view origin);
+
+  EntryPipe& pipe_;
+  std::thread thread_;
+};
+
+// A verified payload being decompressed ahead of its use: SealedFile::Open
+// starts one while it hashes the bytes before the payload, and Extract or
+// Check takes it over. Owns what its thread reads except the archive bytes
+// and the manifest, which SealedFile keeps at fixed addresses.
+class Lookahead {
+ public:
+  Lookahead(std::string_view archive, const Manifest& manifest, std::string origin,
+            size_t max_bytes)
+      : origin_(std::move(origin)), pipe_(max_bytes), feeder_(archive, manifest, origin_, pipe_) {}
+  EntryPipe& pipe() { return pipe_; }
+
+ private:
+  std::string origin_;
+  EntryPipe pipe_;
+  PipeFeeder feeder_;  // last: stopped and joined before the rest goes
 };
 
 }  // namespace kha::payload

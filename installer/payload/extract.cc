@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <memory>
-#include <thread>
 
 #include "common/file_util.h"
 #include "common/terminal.h"
@@ -58,52 +57,17 @@ constexpr int kExtractFlags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYML
                               ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                               ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
-// Enough to keep the writer busy while zstd fills the next blocks; libarchive
-// hands out blocks of up to 128 KiB.
-constexpr size_t kPipeBytes = 2 << 20;
-
-// Walks the archive on its own thread and feeds the pipe; a refusal reaches
-// the writer as kFailed, in order, after every block before it. Destroying a
-// Reader closes the pipe, which stops the walk, and joins the thread.
-class Reader {
- public:
-  Reader(std::string_view data, const Manifest& manifest, std::string_view origin, EntryPipe& pipe)
-      : pipe_(pipe), thread_([this, data, &manifest, origin] { Run(data, manifest, origin); }) {}
-  ~Reader() {
-    pipe_.Close();
-    thread_.join();
-  }
-  Reader(const Reader&) = delete;
-  Reader& operator=(const Reader&) = delete;
-
- private:
-  void Run(std::string_view data, const Manifest& manifest, std::string_view origin) {
-    try {
-      // Returning true from the visitor ends the walk: the writer closed the pipe.
-      WalkArchive(data, manifest, origin, [&](const ManifestEntry& listed, const ReadBlock& read) {
-        if (!pipe_.Push(PipeItem::Begin(listed))) return true;
-        for (std::string_view block = read(); !block.empty(); block = read()) {
-          // libarchive reuses its block for the next read, so the pipe gets a copy.
-          std::string copy = pipe_.SpareBuffer();
-          copy.assign(block);
-          if (!pipe_.Push(PipeItem::Data(std::move(copy)))) return true;
-        }
-        return !pipe_.Push(PipeItem::End());
-      });
-      pipe_.Push(PipeItem::Finished());
-    } catch (...) {
-      pipe_.Push(PipeItem::Failed(std::current_exception()));
-    }
-  }
-
-  EntryPipe& pipe_;
-  std::thread thread_;
-};
-
 }  // namespace
 
 void ExtractArchive(std::string_view data, const Manifest& manifest, std::string_view origin,
                     const std::string& dir, bool show_progress) {
+  EntryPipe pipe(kPipeBytes);
+  PipeFeeder feeder(data, manifest, origin, pipe);
+  ExtractFromPipe(pipe, manifest, dir, show_progress);
+}
+
+void ExtractFromPipe(EntryPipe& pipe, const Manifest& manifest, const std::string& dir,
+                     bool show_progress) {
   try {
     MakeDirectories(dir, 0755);
   } catch (const SystemError& error) {
@@ -124,8 +88,6 @@ void ExtractArchive(std::string_view data, const Manifest& manifest, std::string
     return PayloadError(dir + "/" + path + ": " + (why != nullptr ? why : "cannot extract"), 1);
   };
 
-  EntryPipe pipe(kPipeBytes);
-  Reader reader(data, manifest, origin, pipe);
   const ManifestEntry* current = nullptr;  // between kBegin and kEnd
   // A file that failed its digest, or could not be written whole, must not stay behind.
   auto abandon = [&] {

@@ -20,7 +20,11 @@ Payload Payload::OpenSelf(const TrustOptions& trust) {
 }
 
 Payload Payload::Open(const std::string& executable, const TrustOptions& trust) {
-  return Payload(SealedFile::Open(executable, Kind::kInstaller, trust));
+  // --extract and --check, the common uses, find their first entries
+  // decompressed while the executable was hashed; the others stop it.
+  OpenOptions options;
+  options.lookahead = true;
+  return Payload(SealedFile::Open(executable, Kind::kInstaller, trust, options));
 }
 
 std::string Payload::Info() const {

@@ -4,8 +4,11 @@
 // other use; every entry is then checked against the manifest as it is read.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,11 +45,28 @@ struct TrustOptions {
   bool use_builtin_keys = true;
 };
 
+class EntryPipe;
+class Lookahead;
+
+// How SealedFile::Open goes about its checks (the checks themselves never change).
+struct OpenOptions {
+  // Once the payload matched its digest and signature, start decompressing it
+  // on a second thread while the bytes before it are hashed, so that a
+  // following Extract or Check finds its first entries ready. Open still
+  // returns only after every check passed, and nothing is written before.
+  bool lookahead = false;
+  // Tests: replaces the SHA-256 of the bytes before the payload (e.g. a slow
+  // one); `lookahead` is the pipe being filled meanwhile, or null.
+  std::function<std::array<uint8_t, 32>(std::string_view prefix, EntryPipe* lookahead)>
+      prefix_digest;
+};
+
 class SealedFile {
  public:
   // Maps `path` and verifies it; throws PayloadError (exit code 2) when it is
   // truncated, has extra bytes, fails a digest or signature, or lacks a required one.
-  static SealedFile Open(const std::string& path, Kind kind, const TrustOptions& trust);
+  static SealedFile Open(const std::string& path, Kind kind, const TrustOptions& trust,
+                         const OpenOptions& options = {});
   ~SealedFile();
   SealedFile(SealedFile&& other) noexcept;
   SealedFile& operator=(SealedFile&&) = delete;
@@ -54,7 +74,7 @@ class SealedFile {
   SealedFile& operator=(const SealedFile&) = delete;
 
   const std::string& path() const { return path_; }
-  const Manifest& manifest() const { return manifest_; }
+  const Manifest& manifest() const { return *manifest_; }
   const Trailer& trailer() const { return trailer_; }
   uint64_t file_size() const { return size_; }
   const std::string& compression() const { return compression_; }
@@ -62,6 +82,8 @@ class SealedFile {
   std::string signer() const;
 
   // Decompresses every entry and checks it against the manifest; writes nothing.
+  // Check and Extract take over a lookahead started by Open; the other reads
+  // stop it. A SealedFile is used from one thread at a time.
   void Check() const;
   // One regular file's contents, checked against the manifest.
   std::string ReadEntry(std::string_view entry_path) const;
@@ -77,16 +99,22 @@ class SealedFile {
   static Manifest ReadManifest(std::string_view archive, std::string* compression);
 
  private:
-  SealedFile() = default;
+  SealedFile();
+  // The lookahead Open started, if it is still unused; null otherwise.
+  std::unique_ptr<Lookahead> TakeLookahead() const;
 
   std::string path_;
   Kind kind_ = Kind::kInstaller;
   const unsigned char* map_ = nullptr;
   uint64_t size_ = 0;
   Trailer trailer_;
-  Manifest manifest_;
+  // On the heap so that a lookahead's thread keeps reading it while the
+  // SealedFile moves.
+  std::unique_ptr<Manifest> manifest_;
   std::string compression_;
   std::string_view archive_;
+  mutable std::mutex lookahead_mutex_;
+  mutable std::unique_ptr<Lookahead> lookahead_;  // after what its thread reads
 };
 
 // The archive-level reader shared by SealedFile and the tests: walks `archive`
@@ -102,5 +130,8 @@ void WalkArchive(std::string_view archive, const Manifest& manifest, std::string
 // Extracts a verified in-memory archive under `dir`; used by SealedFile::Extract.
 void ExtractArchive(std::string_view archive, const Manifest& manifest, std::string_view origin,
                     const std::string& dir, bool show_progress);
+// The same from a pipe that a PipeFeeder (entry_pipe.h) fills with `manifest`'s entries.
+void ExtractFromPipe(EntryPipe& pipe, const Manifest& manifest, const std::string& dir,
+                     bool show_progress);
 
 }  // namespace kha::payload

@@ -67,6 +67,34 @@ TEST(EntryPipe, CloseReleasesAWaitingProducer) {
   EXPECT_FALSE(pipe.Push(PipeItem::Finished()));
 }
 
+TEST(EntryPipe, ARaisedBudgetReleasesAWaitingProducerAndALoweredOneHoldsIt) {
+  EntryPipe pipe(100);
+  EXPECT_TRUE(pipe.Push(PipeItem::Data(std::string(100, 'a'))));
+  std::atomic<int> pushed = 0;
+  std::thread producer([&] {
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_TRUE(pipe.Push(PipeItem::Data(std::string(100, 'b'))));
+      ++pushed;
+    }
+  });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pushed, 0);
+  pipe.SetMaxBytes(500);  // room for two more items of 164, not three
+  for (int waited = 0; pushed < 2 && waited < 200; ++waited) std::this_thread::sleep_for(5ms);
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pushed, 2);
+  EXPECT_EQ(pipe.QueuedBytes(), 3 * (100 + 64u));
+  pipe.SetMaxBytes(100);
+  // Two items out still leave more than the lowered budget queued.
+  EXPECT_EQ(pipe.Pop().data, std::string(100, 'a'));
+  EXPECT_EQ(pipe.Pop().data, std::string(100, 'b'));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pushed, 2) << "the producer went over the lowered budget";
+  EXPECT_EQ(pipe.Pop().data, std::string(100, 'b'));
+  producer.join();
+  EXPECT_EQ(pushed, 3);
+}
+
 TEST(EntryPipe, FailuresCarryTheirException) {
   EntryPipe pipe(100);
   try {

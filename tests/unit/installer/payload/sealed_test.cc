@@ -6,12 +6,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "installer/digest/sha256.h"
+#include "installer/payload/entry_pipe.h"
 #include "installer/payload/pack.h"
 #include "installer/payload/payload.h"
 
@@ -56,9 +63,10 @@ std::vector<std::string> Listing(const fs::path& dir) {
 }
 
 // What Open() throws for `path`, or "opened".
-std::string OpenError(const fs::path& path, const TrustOptions& trust) {
+std::string OpenError(const fs::path& path, const TrustOptions& trust,
+                      const OpenOptions& options = {}) {
   try {
-    SealedFile::Open(path, Kind::kInstaller, trust);
+    SealedFile::Open(path, Kind::kInstaller, trust, options);
   } catch (const PayloadError& error) {
     EXPECT_EQ(error.exit_code(), 2);
     return error.what();
@@ -236,7 +244,7 @@ TEST_F(SealedTest, EveryFlippedByteIsRefused) {
 }
 
 TEST_F(SealedTest, ACorruptExecutableIsNamedBeforeACorruptPayload) {
-  // The two digests are computed on two threads; the report keeps file order.
+  // The executable is hashed after the payload; the report keeps file order.
   fs::path sealed = PackUnsigned();
   std::string whole = Read(sealed);
   const uint64_t payload_start =
@@ -244,7 +252,20 @@ TEST_F(SealedTest, ACorruptExecutableIsNamedBeforeACorruptPayload) {
   whole[1] ^= 0x01;
   whole[payload_start + 1] ^= 0x01;
   Write(sealed, whole);
-  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys()),
+  OpenOptions lookahead;
+  lookahead.lookahead = true;
+  for (const OpenOptions& options : {OpenOptions{}, lookahead}) {
+    EXPECT_EQ(OpenError(sealed, NoBuiltinKeys(), options),
+              sealed.string() +
+                  ": checksum mismatch in the executable before the payload: the file is "
+                  "corrupted");
+  }
+  // Also when the payload is fine but its signature is not trusted.
+  whole[payload_start + 1] ^= 0x01;
+  Write(sealed, whole);
+  TrustOptions strict = NoBuiltinKeys();
+  strict.require_signature = true;
+  EXPECT_EQ(OpenError(sealed, strict, lookahead),
             sealed.string() +
                 ": checksum mismatch in the executable before the payload: the file is corrupted");
 }
@@ -384,6 +405,154 @@ TEST_F(SealedTest, AWriteFailureStopsTheReaderWhileItIsAhead) {
   EXPECT_FALSE(fs::exists(target / "big/part2"));
 }
 
+std::array<uint8_t, 32> Sha256Of(std::string_view bytes) {
+  digest::Sha256 hash;
+  hash.Update(bytes);
+  return hash.Finish();
+}
+
+// Waits up to 10 s for `done`; false if it never came true.
+template <typename Predicate>
+bool WaitFor(Predicate done) {
+  for (int i = 0; i < 2000 && !done(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return done();
+}
+
+// More than the lookahead holds, so that its thread is left waiting for room.
+class LargeTest : public SealedTest {
+ protected:
+  fs::path PackLarge() {
+    PackOptions options = Options();
+    for (int i = 0; i < 3; ++i)
+      Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
+    options.inputs.push_back({(dir_.path() / "big").string(), "big"});
+    fs::path out = dir_.path() / "large";
+    Pack(options, out.string());
+    return out;
+  }
+};
+
+TEST_F(LargeTest, ThePayloadIsDecompressedWhileTheExecutableIsHashed) {
+  fs::path sealed = PackLarge();
+  OpenOptions options;
+  options.lookahead = true;
+  size_t seen = 0;
+  options.prefix_digest = [&](std::string_view prefix, EntryPipe* lookahead) {
+    EXPECT_NE(lookahead, nullptr);
+    // Fails (after 10 s) unless decompression runs before the verdict.
+    if (lookahead != nullptr) {
+      WaitFor([&] { return lookahead->QueuedBytes() >= kLookaheadBytes - (256 << 10); });
+      seen = lookahead->QueuedBytes();
+    }
+    return Sha256Of(prefix);
+  };
+  SealedFile file = SealedFile::Open(sealed.string(), Kind::kInstaller, NoBuiltinKeys(), options);
+  EXPECT_GE(seen, kLookaheadBytes - (256 << 10));
+  EXPECT_LE(seen, kLookaheadBytes + (128 << 10)) << "the lookahead is not bounded";
+  fs::path target = dir_.path() / "target";
+  file.Extract(target.string(), false);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(Read(target / "big" / ("part" + std::to_string(i))) == Noise(3 << 20, i)) << i;
+  EXPECT_EQ(Read(target / "bin/kha-proxy"), std::string(5000, 'p'));
+}
+
+TEST_F(LargeTest, NothingIsWrittenUntilTheExecutableMatchedItsDigest) {
+  // Open and Extract as kha-install --extract calls them, on another thread;
+  // the executable's digest is held back until this thread has looked.
+  fs::path sealed = PackLarge();
+  fs::path target = dir_.path() / "target";
+  for (bool matches : {false, true}) {
+    std::promise<void> hashing;
+    std::promise<bool> verdict;
+    std::shared_future<bool> answer = verdict.get_future().share();
+    OpenOptions options;
+    options.lookahead = true;
+    options.prefix_digest = [&](std::string_view prefix, EntryPipe*) {
+      hashing.set_value();
+      std::array<uint8_t, 32> digest = Sha256Of(prefix);
+      if (!answer.get()) digest[0] ^= 0x01;
+      return digest;
+    };
+    std::future<std::string> extraction = std::async(std::launch::async, [&]() -> std::string {
+      try {
+        SealedFile payload =
+            SealedFile::Open(sealed.string(), Kind::kInstaller, NoBuiltinKeys(), options);
+        payload.Extract(target.string(), false);
+      } catch (const PayloadError& error) {
+        return std::to_string(error.exit_code()) + " " + error.what();
+      }
+      return "extracted";
+    });
+    // Bounded, so that an Open that never asks for the digest fails, not hangs.
+    EXPECT_EQ(hashing.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready)
+        << "the executable was never hashed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_FALSE(fs::exists(target)) << "written before the verdict";
+    verdict.set_value(matches);
+    std::string outcome = extraction.get();
+    if (matches) {
+      EXPECT_EQ(outcome, "extracted");
+      EXPECT_TRUE(Read(target / "big/part2") == Noise(3 << 20, 2));
+    } else {
+      EXPECT_EQ(outcome, "2 " + sealed.string() +
+                             ": checksum mismatch in the executable before the payload: the "
+                             "file is corrupted");
+      EXPECT_FALSE(fs::exists(target)) << "written after a mismatch";
+    }
+  }
+}
+
+TEST_F(LargeTest, AFlippedExecutableByteStopsAFullLookaheadAndWritesNothing) {
+  fs::path sealed = PackLarge();
+  std::string whole = Read(sealed);
+  whole[3] ^= 0x01;
+  Write(sealed, whole, fs::perms(0755));
+  OpenOptions options;
+  options.lookahead = true;
+  std::atomic<bool> was_full = false;
+  options.prefix_digest = [&](std::string_view prefix, EntryPipe* lookahead) {
+    // Its thread is now waiting for room: a mismatch must release and join it.
+    was_full = lookahead != nullptr &&
+               WaitFor([&] { return lookahead->QueuedBytes() >= kLookaheadBytes - (256 << 10); });
+    return Sha256Of(prefix);
+  };
+  fs::path target = dir_.path() / "target";
+  try {
+    SealedFile payload =
+        SealedFile::Open(sealed.string(), Kind::kInstaller, NoBuiltinKeys(), options);
+    payload.Extract(target.string(), false);
+    FAIL() << "extracted from a corrupted executable";
+  } catch (const PayloadError& error) {
+    EXPECT_EQ(error.exit_code(), 2);
+    EXPECT_EQ(std::string(error.what()),
+              sealed.string() +
+                  ": checksum mismatch in the executable before the payload: the file is "
+                  "corrupted");
+  }
+  EXPECT_TRUE(was_full);
+  EXPECT_FALSE(fs::exists(target));
+  // The real hash, through Payload::Open as kha-install uses it.
+  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys(), options), OpenError(sealed, NoBuiltinKeys()));
+  try {
+    Payload::Open(sealed.string(), NoBuiltinKeys()).Extract(target.string(), false);
+    FAIL() << "extracted from a corrupted executable";
+  } catch (const PayloadError& error) {
+    EXPECT_EQ(error.exit_code(), 2);
+  }
+  EXPECT_FALSE(fs::exists(target));
+}
+
+TEST_F(LargeTest, ReadingAnEntryStopsTheLookaheadAndCheckUsesIt) {
+  fs::path sealed = PackLarge();
+  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+  EXPECT_EQ(payload.ReadEntry("bin/kha-proxy"), std::string(5000, 'p'));
+  payload.Check();  // walks the archive itself now
+  Payload checked = Payload::Open(sealed.string(), NoBuiltinKeys());
+  checked.Check();  // from the lookahead
+  checked.Check();  // and again without it
+}
+
 // Archives crafted entry by entry, as an attacker would, then sealed properly:
 // the trailer is valid, so only the extraction checks stand in the way.
 struct Crafted {
@@ -463,6 +632,13 @@ class CraftedTest : public SealedTest {
     }
     EXPECT_TRUE(fs::is_empty(target)) << "something was written";
     EXPECT_FALSE(fs::exists(dir_.path() / "escaped"));
+    // --check refuses it the same way, from the lookahead.
+    try {
+      Payload::Open(sealed.string(), NoBuiltinKeys()).Check();
+      ADD_FAILURE() << "checked";
+    } catch (const PayloadError& refused) {
+      EXPECT_EQ(refused.what(), error);
+    }
     return error.substr(error.find(": ") + 2);
   }
 };
