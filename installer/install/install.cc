@@ -442,7 +442,12 @@ int PayloadAction(const cli::Options& options) {
     payload::TrustOptions trust;
     trust.trusted_key_files = options.trusted_keys;
     trust.require_signature = options.require_signature;
-    payload::Payload payload = payload::Payload::OpenSelf(trust);
+    // --check and --extract read every entry: let Open decompress ahead.
+    bool every_entry =
+        options.action == cli::Action::kCheck || options.action == cli::Action::kExtract;
+    payload::Payload payload =
+        payload::Payload::OpenSelf(trust, every_entry ? payload::Payload::Reading::kEveryEntry
+                                                      : payload::Payload::Reading::kSomeEntries);
     switch (options.action) {
       case cli::Action::kInfo:
         std::printf("%s", payload.Info().c_str());

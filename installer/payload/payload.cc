@@ -7,23 +7,21 @@
 
 namespace kha::payload {
 
-Payload Payload::OpenSelf(const TrustOptions& trust) {
+Payload Payload::OpenSelf(const TrustOptions& trust, Reading reading) {
   // Without /proc (an empty chroot, an early boot) the kernel still tells
   // the path the executable was started from.
   if (access("/proc/self/exe", R_OK) != 0) {
     // getauxval hands the AT_EXECFN string pointer back as an unsigned long.
     // NOLINTNEXTLINE(performance-no-int-to-ptr)
     const char* started_as = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
-    if (started_as != nullptr) return Open(started_as, trust);
+    if (started_as != nullptr) return Open(started_as, trust, reading);
   }
-  return Open("/proc/self/exe", trust);
+  return Open("/proc/self/exe", trust, reading);
 }
 
-Payload Payload::Open(const std::string& executable, const TrustOptions& trust) {
-  // --extract and --check, the common uses, find their first entries
-  // decompressed while the executable was hashed; the others stop it.
+Payload Payload::Open(const std::string& executable, const TrustOptions& trust, Reading reading) {
   OpenOptions options;
-  options.lookahead = true;
+  options.lookahead = reading == Reading::kEveryEntry;
   return Payload(SealedFile::Open(executable, Kind::kInstaller, trust, options));
 }
 

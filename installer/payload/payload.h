@@ -17,10 +17,13 @@ class Payload {
   // Opens and verifies the running executable: trailer, sizes, SHA-256 of the
   // executable and of the payload, signature, before anything else. Reads
   // /proc/self/exe, or the path it was started as when /proc is missing.
-  // While the executable is hashed, the verified payload is already being
-  // decompressed (at most kLookaheadBytes, entry_pipe.h) for Extract or Check.
-  static Payload OpenSelf(const TrustOptions& trust);
-  static Payload Open(const std::string& executable, const TrustOptions& trust);
+  // With Reading::kEveryEntry (Extract or Check comes next), the verified
+  // payload is decompressed (at most kLookaheadBytes, entry_pipe.h) while the
+  // executable is hashed; with kSomeEntries nothing is read ahead.
+  enum class Reading { kSomeEntries, kEveryEntry };
+  static Payload OpenSelf(const TrustOptions& trust, Reading reading = Reading::kSomeEntries);
+  static Payload Open(const std::string& executable, const TrustOptions& trust,
+                      Reading reading = Reading::kSomeEntries);
 
   // Lines for --info: version, build date, payload size, entries, signer.
   std::string Info() const;

@@ -25,6 +25,8 @@
 namespace kha::payload {
 namespace {
 
+constexpr Payload::Reading kEveryEntry = Payload::Reading::kEveryEntry;
+
 namespace fs = std::filesystem;
 
 class TempDir {
@@ -535,7 +537,7 @@ TEST_F(LargeTest, AFlippedExecutableByteStopsAFullLookaheadAndWritesNothing) {
   // The real hash, through Payload::Open as kha-install uses it.
   EXPECT_EQ(OpenError(sealed, NoBuiltinKeys(), options), OpenError(sealed, NoBuiltinKeys()));
   try {
-    Payload::Open(sealed.string(), NoBuiltinKeys()).Extract(target.string(), false);
+    Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry).Extract(target.string(), false);
     FAIL() << "extracted from a corrupted executable";
   } catch (const PayloadError& error) {
     EXPECT_EQ(error.exit_code(), 2);
@@ -545,10 +547,10 @@ TEST_F(LargeTest, AFlippedExecutableByteStopsAFullLookaheadAndWritesNothing) {
 
 TEST_F(LargeTest, ReadingAnEntryStopsTheLookaheadAndCheckUsesIt) {
   fs::path sealed = PackLarge();
-  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry);
   EXPECT_EQ(payload.ReadEntry("bin/kha-proxy"), std::string(5000, 'p'));
   payload.Check();  // walks the archive itself now
-  Payload checked = Payload::Open(sealed.string(), NoBuiltinKeys());
+  Payload checked = Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry);
   checked.Check();  // from the lookahead
   checked.Check();  // and again without it
 }
@@ -621,7 +623,7 @@ class CraftedTest : public SealedTest {
     all.insert(all.end(), members.begin(), members.end());
     fs::path sealed = dir_.path() / "crafted";
     Write(sealed, Seal(Kind::kInstaller, "stub", CraftTar(all), nullptr), fs::perms(0755));
-    Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+    Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry);
     fs::path target = dir_.path() / "target";
     std::string error = "extracted";
     try {
@@ -634,7 +636,7 @@ class CraftedTest : public SealedTest {
     EXPECT_FALSE(fs::exists(dir_.path() / "escaped"));
     // --check refuses it the same way, from the lookahead.
     try {
-      Payload::Open(sealed.string(), NoBuiltinKeys()).Check();
+      Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry).Check();
       ADD_FAILURE() << "checked";
     } catch (const PayloadError& refused) {
       EXPECT_EQ(refused.what(), error);
@@ -689,7 +691,7 @@ TEST_F(CraftedTest, ARefusedEntryAfterGoodOnesIsRemovedAndStopsTheExtraction) {
                               {"c", AE_IFREG, "never reached"}};
   fs::path sealed = dir_.path() / "crafted";
   Write(sealed, Seal(Kind::kInstaller, "stub", CraftTar(all), nullptr), fs::perms(0755));
-  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry);
   fs::path target = dir_.path() / "target";
   try {
     payload.Extract(target.string(), false);
@@ -711,7 +713,7 @@ TEST_F(CraftedTest, WritingThroughASymlinkedFolderIsRefused) {
                               {"a/file", AE_IFREG, "x"}};
   fs::path sealed = dir_.path() / "crafted";
   Write(sealed, Seal(Kind::kInstaller, "stub", CraftTar(all), nullptr), fs::perms(0755));
-  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys());
+  Payload payload = Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry);
   fs::path outside = dir_.path() / "outside";
   fs::path target = dir_.path() / "target";
   fs::create_directories(outside);
