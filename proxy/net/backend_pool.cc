@@ -16,16 +16,17 @@ bool LooksOpen(asio::ip::tcp::socket& socket) {
 
 }  // namespace
 
-std::optional<asio::ip::tcp::socket> BackendPool::Take(balance::Backend* backend) {
+std::optional<asio::ip::tcp::socket> BackendPool::Take(balance::Backend* backend, bool can_retry) {
   auto it = idle_.find(backend);
   if (it == idle_.end()) return std::nullopt;
-  std::vector<asio::ip::tcp::socket>& sockets = it->second.sockets;
+  std::vector<Idle>& sockets = it->second.sockets;
   while (!sockets.empty()) {
-    asio::ip::tcp::socket socket = std::move(sockets.back());
+    Idle idle = std::move(sockets.back());  // the most recently used: least likely closed
     sockets.pop_back();
-    if (LooksOpen(socket)) return socket;
+    bool fresh_enough = can_retry && std::chrono::steady_clock::now() - idle.since < kTrustedIdle;
+    if (fresh_enough || LooksOpen(idle.socket)) return std::move(idle.socket);
     asio::error_code ignored;
-    socket.close(ignored);
+    idle.socket.close(ignored);
   }
   return std::nullopt;
 }
@@ -35,7 +36,7 @@ void BackendPool::Put(const std::shared_ptr<balance::Backend>& backend,
   Entry& entry = idle_[backend.get()];
   if (entry.keep == nullptr) entry.keep = backend;
   if (entry.sockets.size() >= kMaxIdlePerBackend) return;  // closes it
-  entry.sockets.push_back(std::move(socket));
+  entry.sockets.push_back({std::move(socket), std::chrono::steady_clock::now()});
 }
 
 }  // namespace kha::proxy::net

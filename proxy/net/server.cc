@@ -29,12 +29,10 @@ int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   // Each event loop gets its own socket; the kernel spreads connections.
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-  // HTTP clients speak first: the kernel hands over a connection once its
-  // request arrived, so the first read succeeds instead of costing an
-  // EAGAIN and one more event-loop round per connection. A client that
-  // stays silent is still accepted after this many seconds.
-  int defer_seconds = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds, sizeof defer_seconds);
+  // No TCP_DEFER_ACCEPT: it saves one EAGAIN read per connection, but the
+  // loop then wakes only when the request arrives instead of while the
+  // client is still writing it, and one request on a new connection took
+  // 69 us instead of 53 us (wrk -c1, Connection: close, through loopback).
   if (::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 ||
       ::listen(fd, kBacklog) != 0) {
     int error = errno;

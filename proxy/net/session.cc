@@ -325,7 +325,8 @@ asio::awaitable<Outcome> Session::ServeOne() {
     if (chosen == nullptr) break;
     bool fresh = true;
     if (use_pool) {
-      if (auto pooled = worker_.pool.Take(chosen->state.get())) {
+      // A streamed body cannot be sent twice, so its connection must be checked.
+      if (auto pooled = worker_.pool.Take(chosen->state.get(), body_kept)) {
         backend_ = std::move(*pooled);
         fresh = false;
       }

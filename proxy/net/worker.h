@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -21,15 +22,25 @@ class Session;
 // Idle keep-alive connections to backends, per thread (no lock).
 class BackendPool {
  public:
-  // An idle connection to `backend` that still looks open, or nullopt.
-  std::optional<asio::ip::tcp::socket> Take(balance::Backend* backend);
+  // An idle connection to `backend` that still looks open, or nullopt. Looking
+  // costs a syscall (a MSG_PEEK read) on every request, so a connection idle
+  // for less than kTrustedIdle is taken as it is when the caller can resend
+  // the request on a fresh connection: backends close idle connections after
+  // seconds, and a stale one then costs one retry, not an error.
+  std::optional<asio::ip::tcp::socket> Take(balance::Backend* backend, bool can_retry);
   void Put(const std::shared_ptr<balance::Backend>& backend, asio::ip::tcp::socket socket);
   void Clear() { idle_.clear(); }
 
+  static constexpr std::chrono::milliseconds kTrustedIdle{1000};
+
  private:
+  struct Idle {
+    asio::ip::tcp::socket socket;
+    std::chrono::steady_clock::time_point since;
+  };
   struct Entry {
     std::shared_ptr<balance::Backend> keep;  // pins the key's address
-    std::vector<asio::ip::tcp::socket> sockets;
+    std::vector<Idle> sockets;
   };
   static constexpr size_t kMaxIdlePerBackend = 256;
   std::unordered_map<balance::Backend*, Entry> idle_;
