@@ -58,11 +58,14 @@ std::string_view KindOfEntry(archive_entry* entry) {
 
 }  // namespace
 
-Manifest SealedFile::ReadManifest(std::string_view data, std::string* compression) {
-  Reader reader = OpenReader(data, "archive");
+namespace {
+
+// The first entry, which must be the manifest; `reader` stands before it.
+// Messages name "archive" and get the file's name from the caller.
+Manifest ReadManifestEntry(archive* reader, std::string* compression) {
   archive_entry* entry = nullptr;
-  int status = archive_read_next_header(reader.get(), &entry);
-  if (status != ARCHIVE_OK) Damaged(reader.get(), "archive");
+  int status = archive_read_next_header(reader, &entry);
+  if (status != ARCHIVE_OK) Damaged(reader, "archive");
   const char* name = archive_entry_pathname(entry);
   if (name == nullptr || name != kManifestName || archive_entry_filetype(entry) != AE_IFREG ||
       archive_entry_hardlink(entry) != nullptr)
@@ -70,9 +73,8 @@ Manifest SealedFile::ReadManifest(std::string_view data, std::string* compressio
   int64_t size = archive_entry_size(entry);
   if (size < 0 || size > kMaxManifestSize) throw PayloadError("the manifest is too large");
   std::string text(static_cast<size_t>(size), '\0');
-  if (archive_read_data(reader.get(), text.data(), text.size()) != size)
-    Damaged(reader.get(), "archive");
-  if (compression != nullptr) *compression = archive_filter_name(reader.get(), 0);
+  if (archive_read_data(reader, text.data(), text.size()) != size) Damaged(reader, "archive");
+  if (compression != nullptr) *compression = archive_filter_name(reader, 0);
   try {
     return ParseManifest(text);
   } catch (const std::runtime_error& error) {
@@ -80,23 +82,62 @@ Manifest SealedFile::ReadManifest(std::string_view data, std::string* compressio
   }
 }
 
+// Every entry after the manifest, checked against it; see WalkArchive.
+void WalkEntries(archive* reader, const Manifest& manifest, std::string_view origin,
+                 const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit);
+
+}  // namespace
+
+Manifest SealedFile::ReadManifest(std::string_view data, std::string* compression) {
+  Reader reader = OpenReader(data, "archive");
+  return ReadManifestEntry(reader.get(), compression);
+}
+
+void WalkArchiveReadingManifest(
+    std::string_view archive, std::string_view origin,
+    const std::function<const Manifest&(Manifest manifest, std::string compression)>& found,
+    const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit) {
+  Reader reader;
+  const Manifest* manifest = nullptr;
+  try {
+    reader = OpenReader(archive, "archive");
+    std::string compression;
+    Manifest read = ReadManifestEntry(reader.get(), &compression);
+    manifest = &found(std::move(read), std::move(compression));
+  } catch (const PayloadError& error) {
+    throw PayloadError(std::string(origin) + ": " + error.what());
+  }
+  WalkEntries(reader.get(), *manifest, origin, visit);
+}
+
 void WalkArchive(std::string_view data, const Manifest& manifest, std::string_view origin,
                  const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit) {
   Reader reader = OpenReader(data, origin);
+  archive_entry* entry = nullptr;
+  int status = archive_read_next_header(reader.get(), &entry);
+  if (status == ARCHIVE_OK) {
+    const char* raw_name = archive_entry_pathname(entry);
+    if (raw_name == nullptr || raw_name != kManifestName)
+      throw PayloadError(std::string(origin) + ": the archive does not start with its manifest");
+  } else if (status == ARCHIVE_EOF) {
+    throw PayloadError(std::string(origin) + ": the archive does not start with its manifest");
+  } else {
+    Damaged(reader.get(), origin);
+  }
+  WalkEntries(reader.get(), manifest, origin, visit);
+}
+
+namespace {
+
+void WalkEntries(archive* reader, const Manifest& manifest, std::string_view origin,
+                 const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit) {
   std::string prefix = std::string(origin) + ": entry ";
   std::set<const ManifestEntry*> seen;
-  bool first = true;
   archive_entry* entry = nullptr;
   int status;
-  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+  while ((status = archive_read_next_header(reader, &entry)) == ARCHIVE_OK) {
     const char* raw_name = archive_entry_pathname(entry);
     std::string path = raw_name != nullptr ? raw_name : "";
-    if (first) {
-      if (path != kManifestName)
-        throw PayloadError(std::string(origin) + ": the archive does not start with its manifest");
-      first = false;
-      continue;
-    }
     // tar writers end folder names with '/'; the manifest does not.
     if (archive_entry_filetype(entry) == AE_IFDIR && path.size() > 1 && path.back() == '/')
       path.pop_back();
@@ -129,7 +170,7 @@ void WalkArchive(std::string_view data, const Manifest& manifest, std::string_vi
         const void* buffer = nullptr;
         size_t length = 0;
         la_int64_t offset = 0;
-        int result = archive_read_data_block(reader.get(), &buffer, &length, &offset);
+        int result = archive_read_data_block(reader, &buffer, &length, &offset);
         if (result == ARCHIVE_EOF) {
           std::array<uint8_t, 32> digest = hash.Finish();
           ended = true;
@@ -139,7 +180,7 @@ void WalkArchive(std::string_view data, const Manifest& manifest, std::string_vi
                                " does not match its SHA-256 in the manifest: refused");
           break;
         }
-        if (result != ARCHIVE_OK) Damaged(reader.get(), origin);
+        if (result != ARCHIVE_OK) Damaged(reader, origin);
         if (static_cast<uint64_t>(offset) != next_offset)
           throw PayloadError(prefix + Quote(path) + " is sparse: refused");
         next_offset += length;
@@ -152,14 +193,14 @@ void WalkArchive(std::string_view data, const Manifest& manifest, std::string_vi
     while (!read().empty()) {
     }
   }
-  if (status != ARCHIVE_EOF) Damaged(reader.get(), origin);
-  if (first)
-    throw PayloadError(std::string(origin) + ": the archive does not start with its manifest");
+  if (status != ARCHIVE_EOF) Damaged(reader, origin);
   for (const ManifestEntry& listed : manifest.entries) {
     if (seen.count(&listed) == 0)
       throw PayloadError(prefix + Quote(listed.path) +
                          " is listed in the manifest but missing from the archive");
   }
 }
+
+}  // namespace
 
 }  // namespace kha::payload

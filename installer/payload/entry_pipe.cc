@@ -72,31 +72,55 @@ size_t EntryPipe::QueuedBytes() {
 
 PipeFeeder::PipeFeeder(std::string_view archive, const Manifest& manifest, std::string_view origin,
                        EntryPipe& pipe)
+    : pipe_(pipe), thread_([this, archive, &manifest, origin] {
+        Feed([&](const Visit& visit) { WalkArchive(archive, manifest, origin, visit); });
+      }) {}
+
+PipeFeeder::PipeFeeder(std::string_view archive, std::function<void()> verify, Manifest* manifest,
+                       std::string* compression, std::string_view origin, EntryPipe& pipe)
     : pipe_(pipe),
-      thread_([this, archive, &manifest, origin] { Run(archive, manifest, origin); }) {}
+      thread_([this, archive, verify = std::move(verify), manifest, compression, origin] {
+        Feed([&](const Visit& visit) {
+          verify();
+          auto announce = [&](Manifest read, std::string filter) -> const Manifest& {
+            *manifest = std::move(read);
+            *compression = std::move(filter);
+            // Returns false only when the consumer is gone; the walk then
+            // stops at its first Push.
+            pipe_.Push(PipeItem::ManifestRead());
+            return *manifest;
+          };
+          WalkArchiveReadingManifest(archive, origin, announce, visit);
+        });
+      }) {}
 
 PipeFeeder::~PipeFeeder() {
   pipe_.Close();
   thread_.join();
 }
 
-void PipeFeeder::Run(std::string_view archive, const Manifest& manifest, std::string_view origin) {
+void PipeFeeder::Feed(const std::function<void(const Visit&)>& walk) {
   try {
     // Returning true from the visitor ends the walk: the consumer closed the pipe.
-    WalkArchive(archive, manifest, origin, [&](const ManifestEntry& listed, const ReadBlock& read) {
-      if (!pipe_.Push(PipeItem::Begin(listed))) return true;
-      for (std::string_view block = read(); !block.empty(); block = read()) {
-        // libarchive reuses its block for the next read, so the pipe gets a copy.
-        std::string copy = pipe_.SpareBuffer();
-        copy.assign(block);
-        if (!pipe_.Push(PipeItem::Data(std::move(copy)))) return true;
-      }
-      return !pipe_.Push(PipeItem::End());
+    walk([this](const ManifestEntry& listed, const std::function<std::string_view()>& read) {
+      return FeedEntry(listed, read);
     });
     pipe_.Push(PipeItem::Finished());
   } catch (...) {
     pipe_.Push(PipeItem::Failed(std::current_exception()));
   }
+}
+
+bool PipeFeeder::FeedEntry(const ManifestEntry& listed,
+                           const std::function<std::string_view()>& read) {
+  if (!pipe_.Push(PipeItem::Begin(listed))) return true;
+  for (std::string_view block = read(); !block.empty(); block = read()) {
+    // libarchive reuses its block for the next read, so the pipe gets a copy.
+    std::string copy = pipe_.SpareBuffer();
+    copy.assign(block);
+    if (!pipe_.Push(PipeItem::Data(std::move(copy)))) return true;
+  }
+  return !pipe_.Push(PipeItem::End());
 }
 
 }  // namespace kha::payload

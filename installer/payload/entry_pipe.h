@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,12 +30,14 @@ inline constexpr size_t kLookaheadBytes = 8 << 20;
 
 struct PipeItem {
   enum class Kind {
+    kManifest,  // the archive's manifest was read and announced (a Lookahead's first item)
     kBegin,     // a new entry: `entry`
     kData,      // the next bytes of the current entry: `data`
     kEnd,       // the current entry is complete and matched its digest
     kFinished,  // the archive is complete and matched its manifest
     kFailed,    // the reader refused the archive: `error`
   };
+  static PipeItem ManifestRead() { return {Kind::kManifest, nullptr, {}, {}}; }
   static PipeItem Begin(const ManifestEntry& entry) { return {Kind::kBegin, &entry, {}, {}}; }
   static PipeItem Data(std::string data) { return {Kind::kData, nullptr, std::move(data), {}}; }
   static PipeItem End() { return {Kind::kEnd, nullptr, {}, {}}; }
@@ -99,26 +102,38 @@ class PipeFeeder {
  public:
   PipeFeeder(std::string_view archive, const Manifest& manifest, std::string_view origin,
              EntryPipe& pipe);
+  // For a payload not yet verified: runs `verify` first (it throws PayloadError
+  // to refuse), then reads the manifest from the archive itself into
+  // `*manifest` and `*compression`, announces it with kManifest, and walks on.
+  // The consumer reads neither before it popped kManifest.
+  PipeFeeder(std::string_view archive, std::function<void()> verify, Manifest* manifest,
+             std::string* compression, std::string_view origin, EntryPipe& pipe);
   ~PipeFeeder();
   PipeFeeder(const PipeFeeder&) = delete;
   PipeFeeder& operator=(const PipeFeeder&) = delete;
 
  private:
-  void Run(std::string_view archive, const Manifest& manifest, std::string_view origin);
+  using Visit = std::function<bool(const ManifestEntry&, const std::function<std::string_view()>&)>;
+  void Feed(const std::function<void(const Visit&)>& walk);
+  bool FeedEntry(const ManifestEntry& listed, const std::function<std::string_view()>& read);
 
   EntryPipe& pipe_;
   std::thread thread_;
 };
 
-// A verified payload being decompressed ahead of its use: SealedFile::Open
-// starts one while it hashes the bytes before the payload, and Extract or
-// Check takes it over. Owns what its thread reads except the archive bytes
-// and the manifest, which SealedFile keeps at fixed addresses.
+// A payload being decompressed ahead of its use: SealedFile::Open starts one
+// before it hashes the bytes before the payload, and Extract or Check takes
+// it over. Its thread checks the payload's digest and signature, reads the
+// manifest into the SealedFile's, then feeds the entries. Owns what its
+// thread reads except the archive bytes and the manifest, which SealedFile
+// keeps at fixed addresses.
 class Lookahead {
  public:
-  Lookahead(std::string_view archive, const Manifest& manifest, std::string origin,
-            size_t max_bytes)
-      : origin_(std::move(origin)), pipe_(max_bytes), feeder_(archive, manifest, origin_, pipe_) {}
+  Lookahead(std::string_view archive, std::function<void()> verify, Manifest* manifest,
+            std::string* compression, std::string origin, size_t max_bytes)
+      : origin_(std::move(origin)),
+        pipe_(max_bytes),
+        feeder_(archive, std::move(verify), manifest, compression, origin_, pipe_) {}
   EntryPipe& pipe() { return pipe_; }
 
  private:

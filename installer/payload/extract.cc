@@ -128,6 +128,7 @@ void ExtractFromPipe(EntryPipe& pipe, const Manifest& manifest, const std::strin
       case PipeItem::Kind::kFailed:
         abandon();
         std::rethrow_exception(item.error);
+      case PipeItem::Kind::kManifest:  // taken by SealedFile::Open
       case PipeItem::Kind::kFinished:
         break;
     }

@@ -127,6 +127,14 @@ using ReadBlock = std::function<std::string_view()>;
 void WalkArchive(std::string_view archive, const Manifest& manifest, std::string_view origin,
                  const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit);
 
+// The same for an archive whose manifest is not read yet: reads it from the
+// first entry and passes it (with the compression's name) to `found`, which
+// keeps it and returns the copy the walk then checks against.
+void WalkArchiveReadingManifest(
+    std::string_view archive, std::string_view origin,
+    const std::function<const Manifest&(Manifest manifest, std::string compression)>& found,
+    const std::function<bool(const ManifestEntry&, const ReadBlock&)>& visit);
+
 // Extracts a verified in-memory archive under `dir`; used by SealedFile::Extract.
 void ExtractArchive(std::string_view archive, const Manifest& manifest, std::string_view origin,
                     const std::string& dir, bool show_progress);
