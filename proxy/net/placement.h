@@ -1,9 +1,9 @@
-// Which event loop serves a new client connection. SO_REUSEPORT spreads
-// connections by a hash of their addresses, which leaves one loop with
-// several more of a few dozen long keep-alive clients than another, and those
-// clients with the worst latencies. A loop that accepts while it serves
-// clearly more than the least busy one passes the connection there; within
-// the margin it keeps it, so short connections rarely cross threads.
+// Which event loop serves a new client connection. The loop that accepts is
+// whichever woke first, so a burst of long keep-alive clients (a few dozen at
+// once) can land mostly on one loop, and those clients then see the worst
+// latencies. A loop that accepts while it serves clearly more than the least
+// busy one passes the connection there; within the margin it keeps it, so
+// short connections rarely cross threads.
 #pragma once
 
 #include <cstddef>

@@ -63,7 +63,7 @@ class Server final : public balance::RuntimeControl {
   // Set before Run.
   void SetRequestLog(RequestLogHook hook);
 
-  // Binds every listener (SO_REUSEPORT, one socket per possible thread).
+  // Binds every listener (one socket each, which every loop accepts from).
   // Throws std::system_error naming the address on failure.
   void Bind();
   // The ports actually bound, in listener order (port 0 in the plan picks one).

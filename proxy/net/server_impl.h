@@ -25,7 +25,7 @@ struct Server::Impl {
   int threads = 0;
   RequestLogHook log_hook;
   struct BoundListener {
-    std::vector<int> fds;  // one SO_REUSEPORT socket per possible thread
+    int fd = -1;  // one listening socket; every loop accepts from a duplicate
     uint16_t port = 0;
     bool v6 = false;
   };

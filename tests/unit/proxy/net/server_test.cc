@@ -385,7 +385,7 @@ TEST(ServerTest, BackendThatAnswersNonsenseIsMarkedDead) {
 }
 
 TEST(ServerTest, RefusesAPortAnotherProxyListensOn) {
-  // Both would bind with SO_REUSEPORT and split the connections silently.
+  // A plain bind would fail too; the message says what to look for.
   RunningProxy first(SimplePlan({ClosedPort()}));
   Plan plan = SimplePlan({ClosedPort()});
   plan.listeners[0].port = first.port();
