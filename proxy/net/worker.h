@@ -57,7 +57,12 @@ struct LivePlan {
 struct Worker {
   Worker(Server::Impl& server, int id) : server(server), id(id) {}
 
-  asio::io_context io{1};  // concurrency hint 1: no locking inside Asio
+  // Every socket and timer here is used from this loop's thread only (others
+  // post to `io`), so Asio's per-descriptor locks can go; its scheduler and
+  // registration locks stay for those posts. Worth about 1 us of CPU per
+  // keep-alive request in four alternating 1-thread runs (24.4 against
+  // 25.3 us on average).
+  asio::io_context io{ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   Server::Impl& server;
   const int id;
   std::shared_ptr<const LivePlan> plan;
