@@ -64,9 +64,9 @@ std::vector<std::string> Listing(const fs::path& dir) {
   return names;
 }
 
-// What Open() throws for `path`, or "opened".
-std::string OpenError(const fs::path& path, const TrustOptions& trust,
-                      const OpenOptions& options = {}) {
+// What Open() throws for `path` with `options`, or "opened".
+std::string OpenErrorWith(const fs::path& path, const TrustOptions& trust,
+                          const OpenOptions& options) {
   try {
     SealedFile::Open(path, Kind::kInstaller, trust, options);
   } catch (const PayloadError& error) {
@@ -74,6 +74,16 @@ std::string OpenError(const fs::path& path, const TrustOptions& trust,
     return error.what();
   }
   return "opened";
+}
+
+// The same, which must not depend on whether a lookahead checks the payload
+// and reads its manifest on its own thread (as for --check and --extract).
+std::string OpenError(const fs::path& path, const TrustOptions& trust) {
+  OpenOptions lookahead;
+  lookahead.lookahead = true;
+  std::string error = OpenErrorWith(path, trust, {});
+  EXPECT_EQ(OpenErrorWith(path, trust, lookahead), error) << "with a lookahead";
+  return error;
 }
 
 TrustOptions NoBuiltinKeys() {
@@ -254,20 +264,16 @@ TEST_F(SealedTest, ACorruptExecutableIsNamedBeforeACorruptPayload) {
   whole[1] ^= 0x01;
   whole[payload_start + 1] ^= 0x01;
   Write(sealed, whole);
-  OpenOptions lookahead;
-  lookahead.lookahead = true;
-  for (const OpenOptions& options : {OpenOptions{}, lookahead}) {
-    EXPECT_EQ(OpenError(sealed, NoBuiltinKeys(), options),
-              sealed.string() +
-                  ": checksum mismatch in the executable before the payload: the file is "
-                  "corrupted");
-  }
+  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys()),
+            sealed.string() +
+                ": checksum mismatch in the executable before the payload: the file is "
+                "corrupted");
   // Also when the payload is fine but its signature is not trusted.
   whole[payload_start + 1] ^= 0x01;
   Write(sealed, whole);
   TrustOptions strict = NoBuiltinKeys();
   strict.require_signature = true;
-  EXPECT_EQ(OpenError(sealed, strict, lookahead),
+  EXPECT_EQ(OpenError(sealed, strict),
             sealed.string() +
                 ": checksum mismatch in the executable before the payload: the file is corrupted");
 }
@@ -383,14 +389,22 @@ TEST_F(SealedTest, PayloadsLargerThanThePipeExtractWhole) {
   EXPECT_EQ(Read(target / "bin/kha-proxy"), std::string(5000, 'p'));
 }
 
-TEST_F(SealedTest, AWriteFailureStopsTheReaderWhileItIsAhead) {
-  PackOptions options = Options();
-  for (int i = 0; i < 3; ++i)
-    Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
-  options.inputs.push_back({(dir_.path() / "big").string(), "big"});
-  fs::path out = dir_.path() / "large";
-  Pack(options, out.string());
-  Payload payload = Payload::Open(out.string(), NoBuiltinKeys());
+// More than the lookahead holds, so that its thread is left waiting for room.
+class LargeTest : public SealedTest {
+ protected:
+  fs::path PackLarge() {
+    PackOptions options = Options();
+    for (int i = 0; i < 3; ++i)
+      Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
+    options.inputs.push_back({(dir_.path() / "big").string(), "big"});
+    fs::path out = dir_.path() / "large";
+    Pack(options, out.string());
+    return out;
+  }
+};
+
+TEST_F(LargeTest, AWriteFailureStopsTheReaderWhileItIsAhead) {
+  Payload payload = Payload::Open(PackLarge().string(), NoBuiltinKeys());
   // A folder that is not empty where big/part1 goes cannot be replaced.
   fs::path target = dir_.path() / "target";
   Write(target / "big/part1/keep", "kept");
@@ -420,20 +434,6 @@ bool WaitFor(Predicate done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   return done();
 }
-
-// More than the lookahead holds, so that its thread is left waiting for room.
-class LargeTest : public SealedTest {
- protected:
-  fs::path PackLarge() {
-    PackOptions options = Options();
-    for (int i = 0; i < 3; ++i)
-      Write(dir_.path() / "big" / ("part" + std::to_string(i)), Noise(3 << 20, i));
-    options.inputs.push_back({(dir_.path() / "big").string(), "big"});
-    fs::path out = dir_.path() / "large";
-    Pack(options, out.string());
-    return out;
-  }
-};
 
 TEST_F(LargeTest, ThePayloadIsDecompressedWhileTheExecutableIsHashed) {
   fs::path sealed = PackLarge();
@@ -535,7 +535,7 @@ TEST_F(LargeTest, AFlippedExecutableByteStopsAFullLookaheadAndWritesNothing) {
   EXPECT_TRUE(was_full);
   EXPECT_FALSE(fs::exists(target));
   // The real hash, through Payload::Open as kha-install uses it.
-  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys(), options), OpenError(sealed, NoBuiltinKeys()));
+  EXPECT_EQ(OpenErrorWith(sealed, NoBuiltinKeys(), options), OpenError(sealed, NoBuiltinKeys()));
   try {
     Payload::Open(sealed.string(), NoBuiltinKeys(), kEveryEntry).Extract(target.string(), false);
     FAIL() << "extracted from a corrupted executable";
@@ -644,6 +644,21 @@ class CraftedTest : public SealedTest {
     return error.substr(error.find(": ") + 2);
   }
 };
+
+TEST_F(CraftedTest, AnArchiveThatDoesNotStartWithItsManifestIsRefusedAtOpen) {
+  fs::path sealed = dir_.path() / "crafted";
+  Write(sealed, Seal(Kind::kInstaller, "stub", CraftTar({{"a", AE_IFREG, "x"}}), nullptr),
+        fs::perms(0755));
+  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys()),
+            sealed.string() + ": the archive does not start with its manifest");
+}
+
+TEST_F(CraftedTest, ADamagedArchiveIsRefusedAtOpen) {
+  // Sealed properly, so only the archive reader stands in the way.
+  fs::path sealed = dir_.path() / "crafted";
+  Write(sealed, Seal(Kind::kInstaller, "stub", std::string(4096, 'z'), nullptr), fs::perms(0755));
+  EXPECT_EQ(OpenError(sealed, NoBuiltinKeys()).rfind(sealed.string() + ": archive: ", 0), 0u);
+}
 
 TEST_F(CraftedTest, ParentPathsAreRefused) {
   EXPECT_EQ(ExtractError({}, {{"../escaped", AE_IFREG, "x"}}),
