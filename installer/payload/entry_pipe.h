@@ -23,9 +23,9 @@ namespace kha::payload {
 // while zstd fills the next blocks (libarchive hands out blocks of up to 128 KiB).
 inline constexpr size_t kPipeBytes = 2 << 20;
 // The budget while nobody drains it yet because SealedFile::Open is still
-// hashing the ~6.7 MiB before the payload (~5 ms): about what one core
-// decompresses and verifies in that time. Memory held is at most this plus
-// one block and the pipe's spare buffers.
+// hashing the ~7 MiB before the payload: more than today's whole payload
+// (3.2 MiB unpacked), so the lookahead never waits on the hash. Memory held is
+// at most this plus one block and the pipe's spare buffers.
 inline constexpr size_t kLookaheadBytes = 8 << 20;
 
 struct PipeItem {

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/file_util.h"
+#include "common/unique_fd.h"
 #include "installer/digest/sha256.h"
 
 namespace kha::payload {
@@ -27,24 +28,8 @@ struct EntryFree {
   void operator()(archive_entry* entry) const { archive_entry_free(entry); }
 };
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-Fd OpenForReading(const std::string& path) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+UniqueFd OpenForReading(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (fd.get() < 0) throw SystemError("cannot open", path, errno);
   return fd;
 }
@@ -113,7 +98,7 @@ void AddMember(std::vector<PackMember>& members, const std::filesystem::path& so
                              "special files)");
   member.entry.mode = (status.st_mode & 0111) != 0 ? 0755 : 0644;
   member.source = source.string();
-  Fd fd = OpenForReading(member.source);
+  UniqueFd fd = OpenForReading(member.source);
   digest::Sha256 hash;
   uint64_t size = 0;
   ReadBlocks(fd.get(), member.source, [&](std::string_view block) {
@@ -220,12 +205,12 @@ uint64_t Pack(const PackOptions& options, const std::string& out) {
   std::string manifest_text = FormatManifest(manifest);
 
   std::string temporary = out + ".kha-XXXXXX";
-  Fd fd(mkstemp(temporary.data()));
+  UniqueFd fd(mkstemp(temporary.data()));
   if (fd.get() < 0) throw SystemError("cannot create", temporary, errno);
   try {
     uint64_t offset = 0;
     if (!options.stub_path.empty()) {
-      Fd stub = OpenForReading(options.stub_path);
+      UniqueFd stub = OpenForReading(options.stub_path);
       ReadBlocks(stub.get(), options.stub_path, [&](std::string_view block) {
         WriteAll(fd.get(), block, temporary);
         offset += block.size();
@@ -251,7 +236,7 @@ uint64_t Pack(const PackOptions& options, const std::string& out) {
     for (const PackMember& member : members) {
       WriteEntry(writer.get(), member.entry, out);
       if (member.entry.directory) continue;
-      Fd source = OpenForReading(member.source);
+      UniqueFd source = OpenForReading(member.source);
       digest::Sha256 hash;
       ReadBlocks(source.get(), member.source, [&](std::string_view block) {
         hash.Update(block);
@@ -274,7 +259,7 @@ uint64_t Pack(const PackOptions& options, const std::string& out) {
     mode_t mode = options.kind == Kind::kInstaller ? 0755 : 0644;
     if (fchmod(fd.get(), mode) != 0 || fsync(fd.get()) != 0)
       throw SystemError("cannot finish", temporary, errno);
-    if (close(fd.release()) != 0) throw SystemError("cannot close", temporary, errno);
+    if (close(fd.Release()) != 0) throw SystemError("cannot close", temporary, errno);
     if (rename(temporary.c_str(), out.c_str()) != 0)
       throw SystemError("cannot rename into", out, errno);
     return length;

@@ -37,8 +37,9 @@ std::array<uint8_t, 32> Sha256Of(const unsigned char* data, uint64_t size) {
 
 // The SHA-256 of the first `length` bytes of `fd`, read through one reused
 // buffer. Reading the mapping instead faults in every page of it: on the
-// virtual machines measured that made hashing the ~7 MiB of code 40% slower,
-// and the faults held up the thread decompressing the payload meanwhile.
+// Firecracker VM measured, hashing the 7.5 MiB executable took 10-13 ms that
+// way against 7 ms with pread, and the faults held up the thread
+// decompressing the payload meanwhile.
 std::array<uint8_t, 32> Sha256OfFile(int fd, uint64_t length, const std::string& path) {
   constexpr size_t kChunk = 256 << 10;
   std::vector<unsigned char> buffer(kChunk);

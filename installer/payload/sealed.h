@@ -50,10 +50,10 @@ class Lookahead;
 
 // How SealedFile::Open goes about its checks (the checks themselves never change).
 struct OpenOptions {
-  // Once the payload matched its digest and signature, start decompressing it
-  // on a second thread while the bytes before it are hashed, so that a
-  // following Extract or Check finds its first entries ready. Open still
-  // returns only after every check passed, and nothing is written before.
+  // Check the payload's digest and signature, read its manifest and start
+  // decompressing it on a second thread while this one hashes the bytes
+  // before it, so that a following Extract or Check finds its first entries
+  // ready. Open still returns only after every check passed.
   bool lookahead = false;
   // Tests: replaces the SHA-256 of the bytes before the payload (e.g. a slow
   // one); `lookahead` is the pipe being filled meanwhile, or null.

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/unique_fd.h"
 #include "proxy/net/placement.h"
 #include "proxy/net/server_impl.h"
 
@@ -32,6 +33,7 @@ int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
   // loop is busy, while a shared socket goes to whichever loop is free. With
   // 2 loops and Connection: close, p99 went from 8.8-11.3 ms to 7.6-8.0 ms
   // (wrk -c64, three alternating runs each).
+  //
   // No TCP_DEFER_ACCEPT: it saves one EAGAIN read per connection, but the
   // loop then wakes only when the request arrives instead of while the
   // client is still writing it, and one request on a new connection took
@@ -81,23 +83,6 @@ void ForEachService(const Plan& plan, const auto& f) {
   for (const ServicePlan& s : plan.global_services) f(s);
 }
 
-// A descriptor between two loops: closed if it never arrives (a loop that
-// stopped drops its pending handlers).
-class OwnedFd {
- public:
-  explicit OwnedFd(int fd) : fd_(fd) {}
-  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  OwnedFd& operator=(OwnedFd&&) = delete;
-  ~OwnedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  void release() { fd_ = -1; }
-
- private:
-  int fd_;
-};
-
 Worker& LeastBusy(Worker& self) {
   const auto& workers = self.server.workers;
   const size_t pick = PickLoop(workers.size(), static_cast<size_t>(self.id), [&](size_t i) {
@@ -113,7 +98,8 @@ void Place(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint
     return;
   }
   asio::error_code ec;
-  OwnedFd fd(socket.release(ec));
+  // Closed if it never arrives (a loop that stopped drops its pending handlers).
+  UniqueFd fd(socket.release(ec));
   if (ec) return;
   // Counted now, so the next accept on any loop already sees it.
   target.load.fetch_add(1, std::memory_order_relaxed);
@@ -123,7 +109,7 @@ void Place(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint
     tcp::socket moved(target.io);
     moved.assign(peer.protocol(), fd.get(), error);
     if (error) return;
-    fd.release();
+    fd.Release();
     StartSession(target, listener, std::move(moved), peer);
   });
 }
