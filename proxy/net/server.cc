@@ -248,7 +248,7 @@ void Server::Bind() {
     bound.port = l.port;
     bound.fd = BindOne(tcp::endpoint(address, bound.port), what);
     if (bound.port == 0) bound.port = LocalPort(bound.fd);  // tests bind port 0
-    impl_->bound.push_back(std::move(bound));
+    impl_->bound.push_back(bound);
   }
 }
 
