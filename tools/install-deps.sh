@@ -7,7 +7,7 @@ packages_for() {
   case "$1" in
     build) echo "cmake ninja-build g++ make pkg-config libssl-dev libarchive-dev libzstd-dev
                  liblzma-dev libbz2-dev liblz4-dev zlib1g-dev libacl1-dev nettle-dev
-                 libtomlplusplus-dev libcli11-dev libkainjow-mustache-dev libasio-dev
+                 libtomlplusplus-dev libcli11-dev libkainjow-mustache-dev
                  libgtest-dev libgmock-dev" ;;
     test) echo "etcd-server etcd-client curl python3 shellcheck systemd iproute2 file
                 dpkg-dev fakeroot kubectl golang-go golang-github-docker-spdystream-dev

@@ -3,6 +3,7 @@
 // backend gets an HTTP GET whose answer must be 2xx: an apiserver that lost
 // etcd still accepts TCP but answers /healthz with 500.
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -11,16 +12,7 @@
 
 namespace kha::proxy::net {
 
-using asio::ip::tcp;
-
 namespace {
-
-struct Probe {
-  explicit Probe(asio::io_context& io) : socket(io), timer(io) {}
-  tcp::socket socket;
-  asio::steady_timer timer;
-  bool timed_out = false;
-};
 
 void Report(balance::Backend& backend, bool healthy, const std::string& why) {
   if (healthy) {
@@ -32,69 +24,66 @@ void Report(balance::Backend& backend, bool healthy, const std::string& why) {
   }
 }
 
-// Returns "" when healthy, else why not.
-asio::awaitable<std::string> RunProbe(Worker& worker, BackendPlan backend, std::string path) {
-  auto probe = std::make_shared<Probe>(worker.io);
-  probe->timer.expires_after(backend.connect_timeout +
-                             (path.empty() ? Seconds(0) : backend.timeout));
-  probe->timer.async_wait([probe](const asio::error_code& ec) {
-    if (ec) return;
-    probe->timed_out = true;
-    asio::error_code ignored;
-    probe->socket.close(ignored);
+// Returns "" when healthy, else why not. The whole probe has one deadline,
+// the backend's ConnTO (plus its TimeOut for a HealthCheck).
+event::Task<std::string> RunProbe(Worker& worker, BackendPlan backend, std::string path) {
+  std::optional<event::Endpoint> endpoint =
+      event::Endpoint::Parse(backend.state->address(), backend.state->port());
+  if (!endpoint) co_return "not a numeric address";
+  event::Connected connected = event::Socket::StartConnect(worker.loop, *endpoint);
+  if (connected.error != 0) {
+    co_return "probe: connect: " + std::string(std::strerror(connected.error));
+  }
+  event::Socket& socket = connected.socket;
+  bool timed_out = false;
+  event::Timer deadline(worker.loop, [&] {
+    timed_out = true;
+    socket.Cancel();
   });
-  struct CancelTimer {
-    Probe& p;
-    ~CancelTimer() { p.timer.cancel(); }
-  } cancel{*probe};
-
-  asio::error_code ec;
-  asio::ip::address address = asio::ip::make_address(backend.state->address(), ec);
-  if (ec) co_return "not a numeric address";
-  co_await probe->socket.async_connect(tcp::endpoint(address, backend.state->port()),
-                                       asio::redirect_error(asio::use_awaitable, ec));
-  if (probe->timed_out) co_return "probe: connect timed out";
-  if (ec) co_return "probe: connect: " + ec.message();
+  deadline.ExpireAfter(backend.connect_timeout + (path.empty() ? Seconds(0) : backend.timeout));
+  const int error = co_await socket.FinishConnect();
+  if (timed_out) co_return "probe: connect timed out";
+  if (error != 0) co_return "probe: connect: " + std::string(std::strerror(error));
   if (path.empty()) co_return "";
 
   std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + backend.state->name() +
                         "\r\nUser-Agent: kha-proxy health check\r\n"
                         "Connection: close\r\n\r\n";
-  co_await asio::async_write(probe->socket, asio::buffer(request),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  event::IoResult io = co_await socket.Write(request);
   std::string answer;
   char chunk[512];
-  while (!ec && answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
-    size_t n = co_await probe->socket.async_read_some(
-        asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
-    answer.append(chunk, n);
+  while (io.error == 0 && answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
+    io = co_await socket.ReadSome(chunk, sizeof chunk);
+    if (io.error == 0 && io.bytes == 0) break;  // closed
+    answer.append(chunk, io.bytes);
   }
   std::string what = "health check GET " + path + ": ";
-  if (probe->timed_out) co_return what + "no answer in time";
+  if (timed_out) co_return what + "no answer in time";
   size_t eol = answer.find("\r\n");
   int status = 0;
   if (eol != std::string::npos && answer.compare(0, 7, "HTTP/1.") == 0 && answer.size() >= 12) {
     std::from_chars(answer.data() + 9, answer.data() + 12, status);
   }
   if (status == 0) {
-    co_return what + (ec ? ec.message() : std::string("not an HTTP answer"));
+    co_return what + (io.error != 0 ? std::string(std::strerror(io.error)) : "not an HTTP answer");
   }
   if (status < 200 || status > 299) co_return what + "status " + std::to_string(status);
   co_return "";
+}
+
+// `live` keeps the plan the backend belongs to alive while it is probed.
+event::Task<void> ProbeAndReport(Worker& worker, std::shared_ptr<const LivePlan> /*live*/,
+                                 BackendPlan backend, std::string path) {
+  std::string why = co_await RunProbe(worker, backend, path);
+  worker.probing.erase(backend.state.get());
+  if (!worker.stopping) Report(*backend.state, why.empty(), why);
 }
 
 void Spawn(Worker& worker, const std::shared_ptr<const LivePlan>& live, const BackendPlan& backend,
            const std::string& path) {
   balance::Backend* state = backend.state.get();
   if (!worker.probing.insert(state).second) return;  // still probing
-  asio::co_spawn(
-      worker.io,
-      [&worker, live, backend, path]() -> asio::awaitable<void> {
-        std::string why = co_await RunProbe(worker, backend, path);
-        worker.probing.erase(backend.state.get());
-        if (!worker.stopping) Report(*backend.state, why.empty(), why);
-      },
-      asio::detached);
+  worker.loop.Spawn(ProbeAndReport(worker, live, backend, path));
 }
 
 template <typename F>
@@ -107,7 +96,7 @@ void ForEachService(const Plan& plan, F f) {
 
 // Ticks at the shortest of Alive and every HealthCheck interval; each
 // service is probed when its own interval has passed.
-asio::awaitable<void> ProbeLoop(Worker& worker) {
+event::Task<void> ProbeLoop(Worker& worker) {
   using Clock = std::chrono::steady_clock;
   std::unordered_map<const ServicePlan*, Clock::time_point> next_due;
   const LivePlan* seen = nullptr;
@@ -120,10 +109,8 @@ asio::awaitable<void> ProbeLoop(Worker& worker) {
     Seconds tick = live->plan.alive.count() > 0 ? live->plan.alive : Seconds(30);
     ForEachService(live->plan,
                    [&](const ServicePlan& s) { tick = std::min(tick, interval_of(s)); });
-    worker.probe_timer.expires_after(tick);
-    asio::error_code ec;
-    co_await worker.probe_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || worker.stopping) co_return;
+    co_await event::Sleep(worker.loop, tick);
+    if (worker.stopping) co_return;
     live = worker.plan;
     if (live.get() != seen) {
       next_due.clear();  // a reload: every service is due now
@@ -149,6 +136,6 @@ asio::awaitable<void> ProbeLoop(Worker& worker) {
 
 }  // namespace
 
-void StartProber(Worker& worker) { asio::co_spawn(worker.io, ProbeLoop(worker), asio::detached); }
+void StartProber(Worker& worker) { worker.loop.Spawn(ProbeLoop(worker)); }
 
 }  // namespace kha::proxy::net

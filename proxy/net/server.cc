@@ -1,5 +1,6 @@
 #include "proxy/net/server.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -12,22 +13,25 @@
 
 #include "common/log.h"
 #include "common/unique_fd.h"
+#include "proxy/logging/log_sink.h"
 #include "proxy/net/placement.h"
 #include "proxy/net/server_impl.h"
 
 namespace kha::proxy::net {
 
-using asio::ip::tcp;
+using event::Endpoint;
 
 namespace {
 
 constexpr int kBacklog = 1024;
 
-int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
-  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+int BindOne(const Endpoint& endpoint, const std::string& what) {
+  int fd = ::socket(endpoint.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), what);
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  // Accepted sockets inherit it: no setsockopt per connection.
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // One socket that every loop accepts from, not one SO_REUSEPORT socket per
   // loop: the kernel hashes a new connection to a socket whether or not its
   // loop is busy, while a shared socket goes to whichever loop is free. With
@@ -38,8 +42,7 @@ int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
   // loop then wakes only when the request arrives instead of while the
   // client is still writing it, and one request on a new connection took
   // 69 us instead of 53 us (wrk -c1, Connection: close, through loopback).
-  if (::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0 ||
-      ::listen(fd, kBacklog) != 0) {
+  if (::bind(fd, endpoint.data(), endpoint.size) != 0 || ::listen(fd, kBacklog) != 0) {
     int error = errno;
     ::close(fd);
     throw std::system_error(error, std::generic_category(), what);
@@ -51,12 +54,12 @@ int BindOne(const tcp::endpoint& endpoint, const std::string& what) {
 // would let a second one bind beside it and silently take half the
 // connections. A socket without it cannot bind where anything listens, so it
 // tells whether the port is free, and says so in words.
-void RefuseIfTaken(const tcp::endpoint& endpoint, const std::string& what) {
-  int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+void RefuseIfTaken(const Endpoint& endpoint, const std::string& what) {
+  int fd = ::socket(endpoint.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), what);
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  int result = ::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
+  int result = ::bind(fd, endpoint.data(), endpoint.size);
   int error = errno;
   ::close(fd);
   if (result != 0 && error == EADDRINUSE) {
@@ -91,60 +94,44 @@ Worker& LeastBusy(Worker& self) {
   return *workers[pick];
 }
 
-void Place(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint& peer) {
+void Place(Worker& worker, int listener, int fd, const Endpoint& peer) {
   Worker& target = LeastBusy(worker);
   if (&target == &worker) {
-    StartSession(worker, listener, std::move(socket), peer);
+    StartSession(worker, listener, fd, peer);
     return;
   }
-  asio::error_code ec;
-  // Closed if it never arrives (a loop that stopped drops its pending handlers).
-  UniqueFd fd(socket.release(ec));
-  if (ec) return;
   // Counted now, so the next accept on any loop already sees it.
   target.load.fetch_add(1, std::memory_order_relaxed);
-  asio::post(target.io, [&target, listener, fd = std::move(fd), peer]() mutable {
+  // Closed if it never arrives (a loop that stopped drops what was posted).
+  target.loop.Post([&target, listener, owned = std::make_shared<UniqueFd>(fd), peer] {
     target.load.fetch_sub(1, std::memory_order_relaxed);  // the session counts itself
-    asio::error_code error;
-    tcp::socket moved(target.io);
-    moved.assign(peer.protocol(), fd.get(), error);
-    if (error) return;
-    fd.Release();
-    StartSession(target, listener, std::move(moved), peer);
+    StartSession(target, listener, owned->Release(), peer);
   });
 }
 
-asio::awaitable<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
+event::Task<void> AcceptLoop(Worker& worker, Worker::Acceptor& acceptor) {
   while (!worker.stopping) {
-    asio::error_code ec;
     // The peer's address comes with the accept: no getpeername per client.
-    tcp::endpoint peer;
-    tcp::socket socket = co_await acceptor.acceptor.async_accept(
-        peer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (worker.stopping || ec == asio::error::operation_aborted) co_return;
+    event::Accepted accepted = co_await acceptor.socket.Accept();
+    if (accepted.error != 0) {
+      if (worker.stopping || accepted.error == ECANCELED) co_return;
       // Out of descriptors: back off instead of spinning on the error.
-      asio::steady_timer pause(worker.io, std::chrono::milliseconds(100));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await event::Sleep(worker.loop, std::chrono::milliseconds(100));
       continue;
     }
-    Place(worker, acceptor.listener, std::move(socket), peer);
+    Place(worker, acceptor.listener, accepted.fd, accepted.peer);
   }
 }
 
 void BeginStop(Worker& worker, Seconds grace) {
   if (worker.stopping) return;
   worker.stopping = true;
-  for (auto& a : worker.acceptors) {
-    asio::error_code ignored;
-    a->acceptor.close(ignored);
+  for (Worker::Acceptor& a : worker.acceptors) {
+    a.socket.Cancel();
+    a.socket.Close();
   }
-  worker.probe_timer.cancel();
   CloseIdleSessions(worker);
-  worker.grace_timer.expires_after(grace);
-  worker.grace_timer.async_wait([&worker](const asio::error_code& ec) {
-    if (!ec) worker.io.stop();  // Grace is over: drop what is left
-  });
+  worker.grace_timer.ExpireAfter(grace);
   worker.MaybeFinishStop();
 }
 
@@ -174,8 +161,18 @@ balance::ServiceView ViewOf(int index, const ServicePlan& s) {
 
 }  // namespace
 
+Worker::Worker(Server::Impl& server, int id) : server(server), id(id) {
+  loop.SetErrorHandler([](const std::exception_ptr& error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      logging::LogError(std::string("connection failed: ") + e.what());
+    }
+  });
+}
+
 void Worker::MaybeFinishStop() {
-  if (stopping && sessions.empty()) grace_timer.cancel();
+  if (stopping && sessions.empty()) loop.Stop();
 }
 
 std::shared_ptr<const LivePlan> Compile(const Plan& plan, int threads) {
@@ -237,16 +234,14 @@ void Server::Bind() {
   if (!impl_->bound.empty()) return;
   for (const ListenerPlan& l : impl_->plan.listeners) {
     std::string what = "bind " + l.address + ":" + std::to_string(l.port);
-    asio::error_code ec;
-    asio::ip::address address = asio::ip::make_address(l.address, ec);
-    if (ec) {
+    std::optional<Endpoint> endpoint = Endpoint::Parse(l.address, l.port);
+    if (!endpoint) {
       throw std::system_error(EINVAL, std::generic_category(), what + ": not a numeric address");
     }
-    if (l.port != 0) RefuseIfTaken(tcp::endpoint(address, l.port), what);
+    if (l.port != 0) RefuseIfTaken(*endpoint, what);
     Impl::BoundListener bound;
-    bound.v6 = address.is_v6();
     bound.port = l.port;
-    bound.fd = BindOne(tcp::endpoint(address, bound.port), what);
+    bound.fd = BindOne(*endpoint, what);
     if (bound.port == 0) bound.port = LocalPort(bound.fd);  // tests bind port 0
     impl_->bound.push_back(bound);
   }
@@ -272,11 +267,13 @@ void Server::Run(int threads) {
       worker->plan = impl_->live;
       for (size_t l = 0; l < impl_->bound.size(); ++l) {
         const Impl::BoundListener& bound = impl_->bound[l];
-        int fd = ::dup(bound.fd);
+        int fd = ::fcntl(bound.fd, F_DUPFD_CLOEXEC, 0);
         if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup listener");
-        auto protocol = bound.v6 ? tcp::v6() : tcp::v4();
-        worker->acceptors.push_back(std::make_unique<Worker::Acceptor>(
-            Worker::Acceptor{static_cast<int>(l), tcp::acceptor(worker->io, protocol, fd)}));
+        // Edge-triggered like the rest: a loop accepts until EAGAIN, and
+        // after EMFILE it can pause without epoll reporting the listener
+        // again and again.
+        worker->acceptors.push_back(Worker::Acceptor{
+            static_cast<int>(l), event::Socket(worker->loop, fd, /*shared_file=*/true)});
       }
       impl_->workers.push_back(std::move(worker));
     }
@@ -288,16 +285,16 @@ void Server::Run(int threads) {
     }
   }
   for (auto& worker : impl_->workers) {
-    for (auto& acceptor : worker->acceptors) {
-      asio::co_spawn(worker->io, AcceptLoop(*worker, *acceptor), asio::detached);
+    for (Worker::Acceptor& acceptor : worker->acceptors) {
+      worker->loop.Spawn(AcceptLoop(*worker, acceptor));
     }
   }
   StartProber(*impl_->workers[0]);
   std::vector<std::thread> others;
   for (int t = 1; t < threads; ++t) {
-    others.emplace_back([w = impl_->workers[t].get()] { w->io.run(); });
+    others.emplace_back([w = impl_->workers[t].get()] { w->loop.Run(); });
   }
-  impl_->workers[0]->io.run();
+  impl_->workers[0]->loop.Run();
   for (auto& t : others) t.join();
   std::lock_guard lock(impl_->mutex);
   impl_->workers.clear();
@@ -309,7 +306,7 @@ void Server::Stop(std::chrono::seconds grace) {
   impl_->stop_grace = grace;
   for (auto& worker : impl_->workers) {
     Worker* w = worker.get();
-    asio::post(w->io, [w, grace] { BeginStop(*w, grace); });
+    w->loop.Post([w, grace] { BeginStop(*w, grace); });
   }
 }
 
@@ -333,7 +330,7 @@ std::optional<std::string> Server::Reload(Plan plan) {
   impl_->live = Compile(impl_->plan, impl_->threads);
   for (auto& worker : impl_->workers) {
     Worker* w = worker.get();
-    asio::post(w->io, [w, live = impl_->live] {
+    w->loop.Post([w, live = impl_->live] {
       w->plan = live;
       w->pool.Clear();  // connections to removed backends go with it
     });

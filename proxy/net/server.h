@@ -1,5 +1,5 @@
 // kha-proxy's data path: listeners, proxying, failover, health probes and
-// tunnels, one Asio event loop per thread. Typical use from main:
+// tunnels, one event loop (proxy/event) per thread. Typical use from main:
 //
 //   net::Server server(config);
 //   server.SetRequestLog(hook);

@@ -27,7 +27,6 @@ struct Server::Impl {
   struct BoundListener {
     int fd = -1;  // one listening socket; every loop accepts from a duplicate
     uint16_t port = 0;
-    bool v6 = false;
   };
   std::vector<BoundListener> bound;
   // Fixed while the loops run: they read it without the mutex (LeastBusy).

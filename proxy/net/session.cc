@@ -1,17 +1,18 @@
 // One client connection: reads requests, picks a service and a backend,
 // forwards the request and streams the answer back, retrying on another
 // backend while nothing of the answer reached the client. Written as one
-// C++20 coroutine per connection: the control flow reads top to bottom and
-// Asio recycles coroutine frames, so the hot path does not allocate.
+// C++20 coroutine per connection: the control flow reads top to bottom, and
+// coroutine frames are recycled, so the hot path does not allocate.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <array>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <chrono>
+#include <cstring>
 #include <string>
 
+#include "proxy/event/when_both.h"
 #include "proxy/http/body.h"
 #include "proxy/http/parser.h"
 #include "proxy/http/rewrite.h"
@@ -23,8 +24,8 @@
 
 namespace kha::proxy::net {
 
-using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using Clock = event::Clock;
+using event::IoResult;
 
 namespace {
 
@@ -34,17 +35,11 @@ constexpr size_t kBufferSize = size_t{16} * 1024;
 constexpr uint64_t kRetryBody = uint64_t{64} * 1024;
 constexpr int kMaxAttempts = 16;
 
-void SetNoDelay(tcp::socket& socket) {
-  int one = 1;
-  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
 // Long tunnels have no idle timeout (an idle `kubectl exec` shell is fine);
 // keepalive probes still find peers that vanished.
-void SetKeepAlive(tcp::socket& socket) {
-  int one = 1;
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-}
+void SetKeepAlive(event::Socket& socket) { socket.SetOption(SOL_SOCKET, SO_KEEPALIVE, 1); }
+
+std::string ErrorText(int error) { return std::strerror(error); }
 
 // The first value of a field, or empty.
 std::string_view FieldValue(const http::MessageHead& head, std::string_view name) {
@@ -63,55 +58,60 @@ enum class Outcome {
 
 }  // namespace
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session {
  public:
-  Session(Worker& worker, int listener, tcp::socket client, const tcp::endpoint& peer)
+  // Client sockets inherit TCP_NODELAY from their listener.
+  Session(Worker& worker, int listener, int fd, const event::Endpoint& peer)
       : worker_(worker),
         listener_index_(listener),
-        client_(std::move(client)),
-        backend_(worker.io),
-        timer_(worker.io),
+        client_(worker.loop, fd),
+        timer_(worker.loop, [this] { OnWatchFired(); }),
         in_(kBufferSize),
-        from_backend_(kBufferSize) {
-    asio::ip::address address = peer.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    }
-    client_address_ = address.to_string();
+        from_backend_(kBufferSize),
+        client_address_(peer.Address()) {
+    worker_.sessions.insert(this);
+    worker_.load.fetch_add(1, std::memory_order_relaxed);
   }
+  // Also when the loop drops an unfinished session at the end of Grace.
+  ~Session() { Unregister(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
-  asio::awaitable<void> Run();
+  event::Task<void> Run();
 
   // From Stop: a session waiting for a request that has not begun closes.
   void CloseIfIdle() {
-    if (idle_) {
-      asio::error_code ignored;
-      client_.cancel(ignored);
-    }
+    if (idle_) client_.Cancel();
   }
 
  private:
-  asio::awaitable<Outcome> ServeOne();
-  asio::awaitable<bool> ReadRequestHead();
+  event::Task<Outcome> ServeOne();
+  event::Task<bool> ReadRequestHead();
   const ServicePlan* ChooseService();
   bool AnyFieldMatches(const Matcher& matcher);
   void BuildBackendHead();
   const BackendPlan* ChooseBackend(const ServicePlan& service,
                                    std::span<balance::Backend* const> tried);
-  asio::awaitable<bool> Connect(const BackendPlan& backend);
-  asio::awaitable<bool> ReadBody(uint64_t length);
+  event::Task<bool> Connect(const BackendPlan& backend);
+  event::Task<bool> ReadBody(uint64_t length);
   enum class StreamResult { kOk, kTooLarge, kFailed };
-  asio::awaitable<StreamResult> StreamRequestBody();
+  event::Task<StreamResult> StreamRequestBody();
   // kNothing: the backend closed without a byte (retry elsewhere); kBroken:
   // it failed after taking the request; kClientGone: the client went away.
   enum class ReadResult { kOk, kNothing, kBroken, kClientGone };
-  asio::awaitable<ReadResult> ReadResponseHead();
-  asio::awaitable<bool> ForwardResponse(bool& backend_reusable);
-  asio::awaitable<void> Tunnel();
-  asio::awaitable<void> Pipe(tcp::socket& from, tcp::socket& to, Buffer& buffer, bool& failed);
-  asio::awaitable<Outcome> SendError(int status, bool keep_alive);
+  event::Task<ReadResult> ReadResponseHead();
+  event::Task<bool> ForwardResponse(bool& backend_reusable);
+  event::Task<void> Tunnel();
+  event::Task<void> Pipe(event::Socket& from, event::Socket& to, Buffer& buffer, bool& failed);
+  event::Task<Outcome> SendError(int status, bool keep_alive);
   void ReleaseBackend(bool reusable);
   void Log(int status);
+  void Unregister() {
+    if (!registered_) return;
+    registered_ = false;
+    worker_.sessions.erase(this);
+    worker_.load.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   // Idle deadlines: one timer per session, re-armed only when it fires, so
   // moving a deadline costs a clock read and no timer operation.
@@ -123,22 +123,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void ArmWatch() {
     watch_armed_ = true;
     armed_at_ = deadline_;
-    uint64_t generation = ++watch_generation_;
-    timer_.expires_at(deadline_);  // replaces a pending wait, if any
-    timer_.async_wait([self = shared_from_this(), generation](const asio::error_code& ec) {
-      if (generation != self->watch_generation_) return;  // superseded
-      self->watch_armed_ = false;
-      if (ec || self->finished_) return;
-      if (self->deadline_ == Clock::time_point::max()) return;
-      if (Clock::now() >= self->deadline_) {
-        self->timed_out_ = true;
-        asio::error_code ignored;
-        self->client_.cancel(ignored);
-        self->backend_.cancel(ignored);
-      } else {
-        self->ArmWatch();
-      }
-    });
+    timer_.ExpireAt(deadline_);
+  }
+  void OnWatchFired() {
+    watch_armed_ = false;
+    if (finished_ || deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() >= deadline_) {
+      timed_out_ = true;
+      client_.Cancel();
+      backend_.Cancel();
+    } else {
+      ArmWatch();
+    }
   }
 
   const ListenerPlan& listener() const { return plan_->plan.listeners[listener_index_]; }
@@ -150,9 +146,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Worker& worker_;
   const int listener_index_;
-  tcp::socket client_;
-  tcp::socket backend_;
-  asio::steady_timer timer_;
+  event::Socket client_;
+  event::Socket backend_;
+  event::Timer timer_;
   Buffer in_;               // client → proxy, after the head: body bytes and pipelined requests
   Buffer from_backend_;     // backend → proxy
   std::string out_;         // heads the proxy writes, reused
@@ -170,7 +166,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<balance::Backend> current_state_;  // pins current_'s state
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point armed_at_ = Clock::time_point::max();
-  uint64_t watch_generation_ = 0;
   Clock::time_point started_;
   std::chrono::system_clock::time_point received_;
   std::string_view response_line_;  // into response_parser_'s head
@@ -182,45 +177,42 @@ class Session : public std::enable_shared_from_this<Session> {
   bool finished_ = false;
   bool client_must_close_ = false;
   bool client_keep_ = false;
+  bool registered_ = true;  // in worker_.sessions and its load
 };
 
-void StartSession(Worker& worker, int listener, tcp::socket socket, const tcp::endpoint& peer) {
-  auto session = std::make_shared<Session>(worker, listener, std::move(socket), peer);
-  asio::co_spawn(worker.io, session->Run(), [](const std::exception_ptr& error) {
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      logging::LogError(std::string("connection failed: ") + e.what());
-    }
-  });
+namespace {
+
+// The session lives in the frame: no allocation of its own.
+event::Task<void> ServeConnection(Worker& worker, int listener, int fd, event::Endpoint peer) {
+  Session session(worker, listener, fd, peer);
+  co_await session.Run();
+}
+
+}  // namespace
+
+void StartSession(Worker& worker, int listener, int fd, const event::Endpoint& peer) {
+  worker.loop.Spawn(ServeConnection(worker, listener, fd, peer));
 }
 
 void CloseIdleSessions(Worker& worker) {
   for (Session* session : worker.sessions) session->CloseIfIdle();
 }
 
-asio::awaitable<void> Session::Run() {
-  auto self = shared_from_this();
-  worker_.sessions.insert(this);
-  worker_.load.fetch_add(1, std::memory_order_relaxed);
-  SetNoDelay(client_);
+event::Task<void> Session::Run() {
   while (true) {
     Outcome outcome = co_await ServeOne();
     if (outcome == Outcome::kClose) break;
   }
   finished_ = true;
-  worker_.sessions.erase(this);
-  worker_.load.fetch_sub(1, std::memory_order_relaxed);
+  Unregister();
   worker_.MaybeFinishStop();
-  timer_.cancel();
+  timer_.Cancel();
   ReleaseBackend(false);
   // close() alone sends the FIN; a shutdown() first would only cost a call.
-  asio::error_code ignored;
-  client_.close(ignored);
+  client_.Close();
 }
 
-asio::awaitable<bool> Session::ReadRequestHead() {
+event::Task<bool> Session::ReadRequestHead() {
   request_parser_.Reset();
   bool began = false;  // bytes of this request arrived (it is not idle)
   while (true) {
@@ -242,17 +234,15 @@ asio::awaitable<bool> Session::ReadRequestHead() {
     idle_ = !began;
     if (worker_.stopping && !began) co_return false;
     SetDeadline(listener().client_timeout);
-    asio::error_code ec;
-    size_t n = co_await client_.async_read_some(asio::buffer(in_.space(), in_.space_size()),
-                                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || n == 0) co_return false;
-    in_.Commit(n);
+    IoResult got = co_await client_.ReadSome(in_.space(), in_.space_size());
+    if (got.error != 0 || got.bytes == 0) co_return false;
+    in_.Commit(got.bytes);
   }
   idle_ = false;
   co_return true;
 }
 
-asio::awaitable<Outcome> Session::ServeOne() {
+event::Task<Outcome> Session::ServeOne() {
   plan_ = worker_.plan;  // a reload applies from the next request on
   status_ = 0;
   body_bytes_ = 0;
@@ -299,10 +289,7 @@ asio::awaitable<Outcome> Session::ServeOne() {
   if (expect_continue) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     SetDeadline(lp.client_timeout);
-    asio::error_code ec;
-    co_await asio::async_write(client_, asio::buffer(kContinue),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return Outcome::kClose;
+    if ((co_await client_.Write(kContinue)).error != 0) co_return Outcome::kClose;
   }
 
   // Whole small bodies are kept so another backend can get them again.
@@ -341,13 +328,12 @@ asio::awaitable<Outcome> Session::ServeOne() {
     }
     chosen->state->ConnectionOpened();
     // Head and kept body leave in one gathered write.
-    std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(out_),
-        asio::buffer(in_.data().substr(0, body_kept && length_framed ? length : 0))};
     SetDeadline(chosen->timeout);
-    asio::error_code ec;
-    co_await asio::async_write(backend_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && !body_kept) {
+    const int write_error =
+        (co_await backend_.Write(out_,
+                                 in_.data().substr(0, body_kept && length_framed ? length : 0)))
+            .error;
+    if (write_error == 0 && !body_kept) {
       // Streamed bodies cannot be sent twice: past this point, no retry.
       body_consumed = true;
       StreamResult streamed = co_await StreamRequestBody();
@@ -358,7 +344,7 @@ asio::awaitable<Outcome> Session::ServeOne() {
       }
       body_sent = true;
     }
-    if (!ec) {
+    if (write_error == 0) {
       head_result = co_await ReadResponseHead();
       if (head_result == ReadResult::kOk) break;
     }
@@ -380,7 +366,8 @@ asio::awaitable<Outcome> Session::ServeOne() {
       break;
     }
     if (fresh) {
-      std::string why = ec ? "write: " + ec.message() : "closed before answering";
+      std::string why =
+          write_error != 0 ? "write: " + ErrorText(write_error) : "closed before answering";
       if (chosen->state->MarkDead(why)) {
         logging::LogWarning("backend " + chosen->state->name() + " is dead: " + why);
       }
@@ -486,46 +473,44 @@ const BackendPlan* Session::ChooseBackend(const ServicePlan& service,
   return nullptr;
 }
 
-asio::awaitable<bool> Session::Connect(const BackendPlan& backend) {
-  asio::error_code ec;
-  asio::ip::address address = asio::ip::make_address(backend.state->address(), ec);
-  if (!ec) {
-    backend_ = tcp::socket(worker_.io);
-    SetDeadline(backend.connect_timeout);
-    timed_out_ = false;
-    co_await backend_.async_connect(tcp::endpoint(address, backend.state->port()),
-                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (timed_out_) ec = asio::error::timed_out;
-    timed_out_ = false;
+event::Task<bool> Session::Connect(const BackendPlan& backend) {
+  int error = EINVAL;
+  if (auto endpoint = event::Endpoint::Parse(backend.state->address(), backend.state->port())) {
+    event::Connected connected = event::Socket::StartConnect(worker_.loop, *endpoint);
+    error = connected.error;
+    if (error == 0) {
+      backend_ = std::move(connected.socket);
+      SetDeadline(backend.connect_timeout);
+      timed_out_ = false;
+      error = co_await backend_.FinishConnect();
+      if (timed_out_) error = ETIMEDOUT;
+      timed_out_ = false;
+    }
   }
-  if (ec) {
-    std::string why = "connect: " + ec.message();
+  if (error != 0) {
+    std::string why = "connect: " + ErrorText(error);
     if (backend.state->MarkDead(why)) {
       logging::LogWarning("backend " + backend.state->name() + " is dead: " + why);
     }
-    asio::error_code ignored;
-    backend_.close(ignored);
+    backend_.Close();
     co_return false;
   }
-  SetNoDelay(backend_);
   if (logging::Verbose()) logging::LogDebug("new connection to backend " + backend.state->name());
   co_return true;
 }
 
-asio::awaitable<bool> Session::ReadBody(uint64_t length) {
+event::Task<bool> Session::ReadBody(uint64_t length) {
   in_.Reserve(length);
   while (in_.size() < length) {
     SetDeadline(listener().client_timeout);
-    asio::error_code ec;
-    size_t n = co_await client_.async_read_some(asio::buffer(in_.space(), in_.space_size()),
-                                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || n == 0) co_return false;
-    in_.Commit(n);
+    IoResult got = co_await client_.ReadSome(in_.space(), in_.space_size());
+    if (got.error != 0 || got.bytes == 0) co_return false;
+    in_.Commit(got.bytes);
   }
   co_return true;
 }
 
-asio::awaitable<Session::StreamResult> Session::StreamRequestBody() {
+event::Task<Session::StreamResult> Session::StreamRequestBody() {
   const uint64_t max_request = listener().max_request;
   while (true) {
     std::string_view available = in_.data();
@@ -538,26 +523,23 @@ asio::awaitable<Session::StreamResult> Session::StreamRequestBody() {
     }
     if (take > 0) {
       SetDeadline(backend_timeout());
-      asio::error_code ec;
-      co_await asio::async_write(backend_, asio::buffer(available.data(), take),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return StreamResult::kFailed;
+      if ((co_await backend_.Write(available.substr(0, take))).error != 0) {
+        co_return StreamResult::kFailed;
+      }
       in_.Consume(take);
     }
     if (body_reader_.state() == http::BodyState::kDone) co_return StreamResult::kOk;
     SetDeadline(listener().client_timeout);
-    asio::error_code ec;
-    size_t n = co_await client_.async_read_some(asio::buffer(in_.space(), in_.space_size()),
-                                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || n == 0) {
-      client_.close(ec);
+    IoResult got = co_await client_.ReadSome(in_.space(), in_.space_size());
+    if (got.error != 0 || got.bytes == 0) {
+      client_.Close();
       co_return StreamResult::kFailed;
     }
-    in_.Commit(n);
+    in_.Commit(got.bytes);
   }
 }
 
-asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
+event::Task<Session::ReadResult> Session::ReadResponseHead() {
   const http::RequestHead& req = request_parser_.head();
   response_parser_.Reset();
   response_parser_.Expect(req.is_head, req.is_connect);
@@ -579,36 +561,30 @@ asio::awaitable<Session::ReadResult> Session::ReadResponseHead() {
         if (req.version_minor >= 1 && resp.status != 100) {
           http::WriteResponseHead(resp, req.version_minor, true, &out_);
           SetDeadline(listener().client_timeout);
-          asio::error_code ec;
-          co_await asio::async_write(client_, asio::buffer(out_),
-                                     asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) co_return ReadResult::kClientGone;
+          if ((co_await client_.Write(out_)).error != 0) co_return ReadResult::kClientGone;
         }
         response_parser_.Reset();
         continue;
       }
     }
     SetDeadline(backend_timeout());
-    asio::error_code ec;
-    size_t n = co_await backend_.async_read_some(
-        asio::buffer(from_backend_.space(), from_backend_.space_size()),
-        asio::redirect_error(asio::use_awaitable, ec));
+    IoResult got = co_await backend_.ReadSome(from_backend_.space(), from_backend_.space_size());
     if (timed_out_) {
       broken_why_ =
           "no answer within TimeOut (" + std::to_string(backend_timeout().count()) + " s)";
       co_return ReadResult::kBroken;
     }
-    if (ec || n == 0) {
+    if (got.error != 0 || got.bytes == 0) {
       if (!got_bytes) co_return ReadResult::kNothing;
       broken_why_ = "closed in the middle of an answer";
       co_return ReadResult::kBroken;
     }
     got_bytes = true;
-    from_backend_.Commit(n);
+    from_backend_.Commit(got.bytes);
   }
 }
 
-asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
+event::Task<bool> Session::ForwardResponse(bool& backend_reusable) {
   const http::ResponseHead& resp = response_parser_.head();
   status_ = resp.status;
   response_line_ = FirstLine(resp.raw);
@@ -630,13 +606,13 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
     }
     const bool done = body_reader_.state() == http::BodyState::kDone;
     if (take > 0 || first) {
-      std::array<asio::const_buffer, 2> buffers{
-          asio::buffer(first ? std::string_view(out_) : std::string_view()),
-          asio::buffer(available.data(), take)};
       SetDeadline(listener().client_timeout);
-      asio::error_code ec;
-      co_await asio::async_write(client_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
+      const std::string_view head = first ? std::string_view(out_) : std::string_view();
+      const std::string_view body = available.substr(0, take);
+      // The caller closes a connection it does not keep right after this.
+      IoResult sent = done && !client_keep ? co_await client_.WriteBeforeClose(head, body)
+                                           : co_await client_.Write(head, body);
+      if (sent.error != 0) {
         backend_reusable = false;
         co_return false;
       }
@@ -646,16 +622,13 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
     }
     if (done) break;
     SetDeadline(backend_timeout());
-    asio::error_code ec;
-    size_t n = co_await backend_.async_read_some(
-        asio::buffer(from_backend_.space(), from_backend_.space_size()),
-        asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || n == 0) {
+    IoResult got = co_await backend_.ReadSome(from_backend_.space(), from_backend_.space_size());
+    if (got.error != 0 || got.bytes == 0) {
       backend_reusable = false;
       // Read-until-close ends here; any other framing was cut short.
       co_return until_close && !timed_out_;
     }
-    from_backend_.Commit(n);
+    from_backend_.Commit(got.bytes);
   }
   // Bytes past the answer mean the backend is confused: do not reuse it.
   if (!from_backend_.empty()) backend_reusable = false;
@@ -663,58 +636,50 @@ asio::awaitable<bool> Session::ForwardResponse(bool& backend_reusable) {
   co_return true;
 }
 
-asio::awaitable<void> Session::Tunnel() {
-  using namespace asio::experimental::awaitable_operators;
+event::Task<void> Session::Tunnel() {
   const http::ResponseHead& resp = response_parser_.head();
   status_ = resp.status;
   response_line_ = FirstLine(resp.raw);
   http::WriteResponseHead(resp, request_parser_.head().version_minor, true, &out_);
   ClearDeadline();
-  asio::error_code ec;
-  co_await asio::async_write(client_, asio::buffer(out_),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  const int error = (co_await client_.Write(out_)).error;
   Log(status_);
-  if (ec) {
+  if (error != 0) {
     ReleaseBackend(false);
     co_return;
   }
   SetKeepAlive(client_);
   SetKeepAlive(backend_);
   bool failed = false;
-  co_await (Pipe(client_, backend_, in_, failed) && Pipe(backend_, client_, from_backend_, failed));
+  co_await event::WhenBoth(Pipe(client_, backend_, in_, failed),
+                           Pipe(backend_, client_, from_backend_, failed));
   ReleaseBackend(false);
 }
 
-asio::awaitable<void> Session::Pipe(tcp::socket& from, tcp::socket& to, Buffer& buffer,
-                                    bool& failed) {
-  asio::error_code ec;
+event::Task<void> Session::Pipe(event::Socket& from, event::Socket& to, Buffer& buffer,
+                                bool& failed) {
   while (!failed) {
     if (!buffer.empty()) {
-      co_await asio::async_write(to, asio::buffer(buffer.data()),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+      if ((co_await to.Write(buffer.data())).error != 0) break;
       buffer.Consume(buffer.size());
     }
-    size_t n = co_await from.async_read_some(asio::buffer(buffer.space(), buffer.space_size()),
-                                             asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::eof) {
+    IoResult got = co_await from.ReadSome(buffer.space(), buffer.space_size());
+    if (got.error != 0) break;
+    if (got.bytes == 0) {
       // Half-close: the other side learns no more bytes are coming, and
       // may still answer.
-      asio::error_code ignored;
-      to.shutdown(tcp::socket::shutdown_send, ignored);
+      to.ShutdownSend();
       co_return;
     }
-    if (ec) break;
-    buffer.Commit(n);
+    buffer.Commit(got.bytes);
   }
   // Either direction failing ends the tunnel: wake the other one up.
   failed = true;
-  asio::error_code ignored;
-  from.cancel(ignored);
-  to.cancel(ignored);
+  from.Cancel();
+  to.Cancel();
 }
 
-asio::awaitable<Outcome> Session::SendError(int status, bool keep_alive) {
+event::Task<Outcome> Session::SendError(int status, bool keep_alive) {
   keep_alive = keep_alive && !worker_.stopping;
   status_ = status;
   std::string_view custom;
@@ -744,14 +709,13 @@ asio::awaitable<Outcome> Session::SendError(int status, bool keep_alive) {
   FormatErrorResponse(status, custom, keep_alive, req != nullptr && req->is_head, out_);
   if (started_ == Clock::time_point()) started_ = Clock::now();
   SetDeadline(listener().client_timeout);
-  asio::error_code ec;
-  co_await asio::async_write(client_, asio::buffer(out_),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  const int error =
+      (keep_alive ? co_await client_.Write(out_) : co_await client_.WriteBeforeClose(out_)).error;
   ClearDeadline();
   body_bytes_ = 0;
   response_line_ = {};
   Log(status);
-  co_return keep_alive && !ec ? Outcome::kKeepAlive : Outcome::kClose;
+  co_return keep_alive&& error == 0 ? Outcome::kKeepAlive : Outcome::kClose;
 }
 
 void Session::ReleaseBackend(bool reusable) {
@@ -759,15 +723,12 @@ void Session::ReleaseBackend(bool reusable) {
     current_state_->ConnectionClosed();
     if (reusable) {
       worker_.pool.Put(current_state_, std::move(backend_));
-      backend_ = tcp::socket(worker_.io);
     } else {
-      asio::error_code ignored;
-      backend_.close(ignored);
+      backend_.Close();
     }
     current_state_.reset();
-  } else if (backend_.is_open()) {
-    asio::error_code ignored;
-    backend_.close(ignored);
+  } else {
+    backend_.Close();
   }
   from_backend_.Consume(from_backend_.size());
 }

@@ -1,9 +1,8 @@
-// One event-loop thread's world: its io_context, acceptors, idle backend
+// One event-loop thread's world: its loop, acceptors, idle backend
 // connections and live sessions. Only its own thread touches it, so none of
-// this needs a lock; the Server talks to it by posting to `io`.
+// this needs a lock; the Server talks to it by posting to `loop`.
 #pragma once
 
-#include <asio.hpp>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -12,6 +11,8 @@
 #include <vector>
 
 #include "proxy/balance/selector.h"
+#include "proxy/event/loop.h"
+#include "proxy/event/socket.h"
 #include "proxy/net/plan.h"
 #include "proxy/net/server.h"
 
@@ -24,18 +25,19 @@ class BackendPool {
  public:
   // An idle connection to `backend` that still looks open, or nullopt. Looking
   // costs a syscall (a MSG_PEEK read) on every request, so a connection idle
-  // for less than kTrustedIdle is taken as it is when the caller can resend
-  // the request on a fresh connection: backends close idle connections after
-  // seconds, and a stale one then costs one retry, not an error.
-  std::optional<asio::ip::tcp::socket> Take(balance::Backend* backend, bool can_retry);
-  void Put(const std::shared_ptr<balance::Backend>& backend, asio::ip::tcp::socket socket);
+  // for less than kTrustedIdle, with no event from epoll since, is taken as
+  // it is when the caller can resend the request on a fresh connection:
+  // backends close idle connections after seconds, and a stale one then
+  // costs one retry, not an error.
+  std::optional<event::Socket> Take(balance::Backend* backend, bool can_retry);
+  void Put(const std::shared_ptr<balance::Backend>& backend, event::Socket socket);
   void Clear() { idle_.clear(); }
 
   static constexpr std::chrono::milliseconds kTrustedIdle{1000};
 
  private:
   struct Idle {
-    asio::ip::tcp::socket socket;
+    event::Socket socket;
     std::chrono::steady_clock::time_point since;
   };
   struct Entry {
@@ -55,31 +57,29 @@ struct LivePlan {
 };
 
 struct Worker {
-  Worker(Server::Impl& server, int id) : server(server), id(id) {}
+  Worker(Server::Impl& server, int id);
+  // Sessions and probes go first: their sockets and timers belong to `loop`.
+  ~Worker() { loop.DestroyTasks(); }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
 
-  // Every socket and timer here is used from this loop's thread only (others
-  // post to `io`), so Asio's per-descriptor locks can go; its scheduler and
-  // registration locks stay for those posts. Worth about 1 us of CPU per
-  // keep-alive request in four alternating 1-thread runs (24.4 against
-  // 25.3 us on average).
-  asio::io_context io{ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  event::Loop loop;
   Server::Impl& server;
   const int id;
   std::shared_ptr<const LivePlan> plan;
   struct Acceptor {
     int listener;
-    asio::ip::tcp::acceptor acceptor;
+    event::Socket socket;
   };
-  std::vector<std::unique_ptr<Acceptor>> acceptors;
+  std::vector<Acceptor> acceptors;
   BackendPool pool;
   std::unordered_set<Session*> sessions;
   // Client connections this loop serves, read by the other loops when they
   // place a new connection (relaxed: a hint, not a lock).
   std::atomic<int> load{0};
   bool stopping = false;
-  asio::steady_timer grace_timer{io};
-  asio::steady_timer probe_timer{io};
-  std::unordered_set<const balance::Backend*> probing;  // probes in flight
+  event::Timer grace_timer{loop, [this] { loop.Stop(); }};  // Grace is over: drop what is left
+  std::unordered_set<const balance::Backend*> probing;      // probes in flight
 
   // While stopping, ends the Grace wait once the last session closed.
   void MaybeFinishStop();
@@ -89,8 +89,8 @@ struct Worker {
   }
 };
 
-void StartSession(Worker& worker, int listener, asio::ip::tcp::socket socket,
-                  const asio::ip::tcp::endpoint& peer);
+// Serves a connection accepted by any loop; `fd` is not registered yet.
+void StartSession(Worker& worker, int listener, int fd, const event::Endpoint& peer);
 // Asks idle sessions to close (for Stop); busy ones close after their request.
 void CloseIdleSessions(Worker& worker);
 
