@@ -132,7 +132,7 @@ void Loop::Post(std::function<void()> f) {
   }
 }
 
-Watch* Loop::Register(int fd, bool writes_first) {
+Watch* Loop::Register(int fd, Interest interest) {
   Watch* watch = free_watches_;
   if (watch != nullptr) {
     free_watches_ = watch->next_free;
@@ -142,11 +142,22 @@ Watch* Loop::Register(int fd, bool writes_first) {
   }
   watch->loop = this;
   watch->fd = fd;
-  watch->out_armed = writes_first;
+  watch->out_armed = interest == Interest::kConnecting;
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (writes_first ? EPOLLOUT : 0U);
   event.data.ptr = watch;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+  int result = -1;
+  if (interest == Interest::kSharedListener) {
+    event.events = EPOLLIN | EPOLLET | EPOLLEXCLUSIVE;
+    result = ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+    if (result != 0 && errno == EINVAL) {  // before Linux 4.5
+      event.events = EPOLLIN | EPOLLET;
+      result = ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+    }
+  } else {
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (watch->out_armed ? EPOLLOUT : 0U);
+    result = ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+  }
+  if (result != 0) {
     int error = errno;
     watch->fd = -1;
     watch->next_free = free_watches_;

@@ -122,11 +122,18 @@ class Loop {
     on_error_ = std::move(handler);
   }
 
-  // Registers `fd` for EPOLLIN and EPOLLRDHUP, edge-triggered. EPOLLOUT
-  // only with `writes_first` (a connect in progress) or once a write would
-  // block: a new socket is writable at once, and asking for that would cost
-  // every accepted connection a wake-up of its own. Throws std::system_error.
-  Watch* Register(int fd, bool writes_first = false);
+  enum class Interest {
+    // EPOLLIN and EPOLLRDHUP; EPOLLOUT only once a write would block: a new
+    // socket is writable at once, and asking for that would cost every
+    // accepted connection a wake-up of its own.
+    kStream,
+    kConnecting,  // EPOLLOUT from the start: it says the connect finished
+    // A listener every loop waits on: EPOLLEXCLUSIVE (Linux 4.5) wakes one
+    // waiting loop per connection instead of all; older kernels wake all.
+    kSharedListener,
+  };
+  // Registers `fd`, edge-triggered. Throws std::system_error.
+  Watch* Register(int fd, Interest interest);
   void ArmWritable(Watch* watch);
   // Forgets `watch` (its waiters are not woken) and closes its descriptor.
   // `explicit_delete` for a descriptor whose file other descriptors share

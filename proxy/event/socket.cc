@@ -52,11 +52,11 @@ std::string Endpoint::Address() const {
   return text;
 }
 
-Socket::Socket(Loop& loop, int fd, bool shared_file, bool connecting)
-    : loop_(&loop), shared_file_(shared_file) {
+Socket::Socket(Loop& loop, int fd, Loop::Interest interest)
+    : loop_(&loop), shared_file_(interest == Loop::Interest::kSharedListener) {
   try {
-    watch_ = loop.Register(fd, connecting);
-    watch_->writable = !connecting;
+    watch_ = loop.Register(fd, interest);
+    watch_->writable = interest == Loop::Interest::kStream;
   } catch (...) {
     ::close(fd);
     throw;
@@ -191,7 +191,8 @@ Connected Socket::StartConnect(Loop& loop, const Endpoint& endpoint) {
   }
   // Registered only now: epoll reports a socket that is not connecting yet
   // as hung up.
-  result.socket = Socket(loop, fd, /*shared_file=*/false, /*connecting=*/rc != 0);
+  result.socket =
+      Socket(loop, fd, rc == 0 ? Loop::Interest::kStream : Loop::Interest::kConnecting);
   return result;
 }
 

@@ -47,10 +47,14 @@ struct IoResult {
 class Socket {
  public:
   Socket() = default;
-  // Takes ownership of a non-blocking `fd` and registers it. `shared_file`
-  // for a dup'd descriptor (see Loop::Close). A new socket counts as
-  // writable, and as readable only once epoll says so.
-  Socket(Loop& loop, int fd, bool shared_file = false) : Socket(loop, fd, shared_file, false) {}
+  // Takes ownership of a connected non-blocking `fd` and registers it. It
+  // counts as writable, and as readable only once epoll says so.
+  Socket(Loop& loop, int fd) : Socket(loop, fd, Loop::Interest::kStream) {}
+  // The same for this loop's duplicate of a listening socket that other
+  // loops accept from too.
+  static Socket SharedListener(Loop& loop, int fd) {
+    return Socket(loop, fd, Loop::Interest::kSharedListener);
+  }
   Socket(Socket&& other) noexcept { *this = std::move(other); }
   Socket& operator=(Socket&& other) noexcept;
   Socket(const Socket&) = delete;
@@ -93,10 +97,10 @@ class Socket {
   AcceptAwaiter Accept();
 
  private:
-  Socket(Loop& loop, int fd, bool shared_file, bool connecting);
+  Socket(Loop& loop, int fd, Loop::Interest interest);
   Loop* loop_ = nullptr;
   Watch* watch_ = nullptr;
-  bool shared_file_ = false;
+  bool shared_file_ = false;  // a dup'd descriptor: see Loop::Close
 };
 
 class Socket::ReadAwaiter : IoWaiter {

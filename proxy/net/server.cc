@@ -278,7 +278,7 @@ void Server::Run(int threads) {
         // after EMFILE it can pause without epoll reporting the listener
         // again and again.
         worker->acceptors.push_back(Worker::Acceptor{
-            static_cast<int>(l), event::Socket(worker->loop, fd, /*shared_file=*/true)});
+            static_cast<int>(l), event::Socket::SharedListener(worker->loop, fd)});
       }
       impl_->workers.push_back(std::move(worker));
     }

@@ -148,7 +148,7 @@ TEST(SocketTest, ConnectReachesAListenerAndAcceptNamesThePeer) {
   socklen_t size = sizeof bound;
   ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&bound), &size);
   const uint16_t port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  Socket listener(loop, listen_fd);
+  Socket listener = Socket::SharedListener(loop, listen_fd);
   Accepted accepted;
   int connect_error = -1;
   int nodelay = 0;
