@@ -22,7 +22,7 @@ constexpr int kMaxEvents = 256;
 // The frame that owns a spawned Task: linked into the loop while it runs,
 // and freeing itself when the Task is done.
 struct Loop::Root {
-  struct promise_type {
+  struct promise_type {  // NOLINT(readability-identifier-naming): the name C++ requires
     RootLink link;
 
     static void* operator new(size_t size) { return AllocateFrame(size); }

@@ -40,7 +40,7 @@ class WhenBoth {
 
  private:
   struct Child {
-    struct promise_type {
+    struct promise_type {  // NOLINT(readability-identifier-naming): the name C++ requires
       // Given the coroutine's own arguments (C++20), so it knows its join.
       promise_type(Task<void>& /*task*/, WhenBoth* owner) : join(owner) {}
       WhenBoth* join;

@@ -84,7 +84,7 @@ TEST(SocketTest, AWriteLargerThanTheSocketBufferCompletesAsThePeerReads) {
   Loop loop;
   LoopbackPair pair;
   Socket socket(loop, pair.near);
-  const std::string big(8 * 1024 * 1024, 'k');
+  const std::string big(size_t{8} * 1024 * 1024, 'k');
   size_t received = 0;
   std::thread reader([&] {
     std::this_thread::sleep_for(milliseconds(20));  // the writer blocks first
