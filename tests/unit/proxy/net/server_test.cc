@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "tests/unit/proxy/net/harness.h"
 
@@ -456,6 +458,48 @@ TEST(ServerTest, StopFinishesInFlightRequest) {
   EXPECT_EQ(StatusOf(response), 200);
   EXPECT_THAT(response, HasSubstr("Connection: close\r\n"));
   proxy.reset();
+}
+
+TEST(ServerTest, OutOfDescriptorsItPausesAcceptingAndServesOnceOneIsFree) {
+  TestBackend a("a");
+  RunningProxy proxy(SimplePlan({a.port()}), 1);
+  ASSERT_EQ(StatusOf(Exchange(proxy.port(), kGet)), 200);  // pools a backend connection
+
+  // Leave the process no descriptor at all, then free one for the client.
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd = ::dup(0); fd >= 0; fd = ::dup(0)) fillers.push_back(fd);
+  ASSERT_EQ(errno, EMFILE);
+  ASSERT_GE(fillers.size(), 2u);
+  ::close(fillers.back());
+  fillers.pop_back();
+  int client = Connect(proxy.port());  // queued: the proxy's accept fails with EMFILE
+  SendAll(client, kGet);
+
+  // It waits between attempts instead of spinning on the error.
+  rusage before{};
+  rusage after{};
+  ::getrusage(RUSAGE_SELF, &before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ::getrusage(RUSAGE_SELF, &after);
+  auto cpu_ms = [](const rusage& r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1000 +
+           (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1000;
+  };
+  const long paused_cpu_ms = cpu_ms(after) - cpu_ms(before);  // checked with descriptors back
+
+  ::close(fillers.back());  // one descriptor: enough for the client, the backend is pooled
+  fillers.pop_back();
+  std::string response = ReadResponse(client);
+  Close(client);
+  for (int fd : fillers) ::close(fd);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_LT(paused_cpu_ms, 200);
+  EXPECT_EQ(StatusOf(response), 200) << response;
 }
 
 }  // namespace
