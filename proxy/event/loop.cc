@@ -22,11 +22,9 @@ constexpr int kMaxEvents = 256;
 // The frame that owns a spawned Task: linked into the loop while it runs,
 // and freeing itself when the Task is done.
 struct Loop::Root {
-  struct promise_type {  // NOLINT(readability-identifier-naming): the name C++ requires
+  // NOLINTNEXTLINE(readability-identifier-naming): the name C++ requires
+  struct promise_type : RecycledFrame {
     RootLink link;
-
-    static void* operator new(size_t size) { return AllocateFrame(size); }
-    static void operator delete(void* frame, size_t size) noexcept { FreeFrame(frame, size); }
 
     Root get_return_object() noexcept {
       return Root{std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -107,15 +105,13 @@ void Loop::Spawn(Task<void> task) {
 }
 
 void Loop::DestroyTasks() {
-  // Nothing parked may run after its frame is gone.
-  ready_.clear();
   while (roots_.next != &roots_) {
     RootLink* link = roots_.next;
     link->prev->next = link->next;
     link->next->prev = link->prev;
     link->handle.destroy();
   }
-  ready_.clear();
+  ready_.clear();  // nothing parked may run after its frame is gone
 }
 
 void Loop::Post(std::function<void()> f) {

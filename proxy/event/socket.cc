@@ -53,7 +53,7 @@ std::string Endpoint::Address() const {
 }
 
 Socket::Socket(Loop& loop, int fd, Loop::Interest interest)
-    : loop_(&loop), shared_file_(interest == Loop::Interest::kSharedListener) {
+    : shared_file_(interest == Loop::Interest::kSharedListener) {
   try {
     watch_ = loop.Register(fd, interest);
     watch_->writable = interest == Loop::Interest::kStream;
@@ -66,7 +66,6 @@ Socket::Socket(Loop& loop, int fd, Loop::Interest interest)
 Socket& Socket::operator=(Socket&& other) noexcept {
   if (this != &other) {
     Close();
-    loop_ = other.loop_;
     watch_ = std::exchange(other.watch_, nullptr);
     shared_file_ = other.shared_file_;
   }
@@ -74,11 +73,11 @@ Socket& Socket::operator=(Socket&& other) noexcept {
 }
 
 void Socket::Cancel() {
-  if (watch_ != nullptr) loop_->Cancel(watch_);
+  if (watch_ != nullptr) watch_->loop->Cancel(watch_);
 }
 
 void Socket::Close() {
-  if (watch_ != nullptr) loop_->Close(std::exchange(watch_, nullptr), shared_file_);
+  if (Watch* watch = std::exchange(watch_, nullptr)) watch->loop->Close(watch, shared_file_);
 }
 
 void Socket::ShutdownSend() {
@@ -95,7 +94,7 @@ bool Socket::ReadAwaiter::Attempt(IoWaiter& waiter) {
     const ssize_t n = ::recv(self.watch_->fd, self.data_, self.size_, 0);
     if (n >= 0) {
       if (static_cast<size_t>(n) < self.size_) self.watch_->ShortRead();
-      self.result_.bytes = static_cast<size_t>(n);
+      self.bytes_ = static_cast<size_t>(n);
       return true;
     }
     if (errno == EINTR) continue;
@@ -103,7 +102,7 @@ bool Socket::ReadAwaiter::Attempt(IoWaiter& waiter) {
       self.watch_->readable = false;
       return false;
     }
-    self.result_.error = errno;
+    self.error_ = errno;
     return true;
   }
 }
@@ -127,11 +126,11 @@ bool Socket::WriteAwaiter::Attempt(IoWaiter& waiter) {
         self.watch_->WriteBlocked();
         return false;
       }
-      self.result_.error = errno;
+      self.error_ = errno;
       return true;
     }
     size_t sent = static_cast<size_t>(n);
-    self.result_.bytes += sent;
+    self.bytes_ += sent;
     for (std::string_view& part : self.parts_) {
       const size_t from_part = std::min(sent, part.size());
       part.remove_prefix(from_part);
@@ -151,13 +150,12 @@ bool Socket::WriteAwaiter::Attempt(IoWaiter& waiter) {
 bool Socket::AcceptAwaiter::Attempt(IoWaiter& waiter) {
   auto& self = static_cast<AcceptAwaiter&>(waiter);
   while (true) {
-    socklen_t size = sizeof self.result_.peer.storage;
-    const int fd =
-        ::accept4(self.watch_->fd, reinterpret_cast<sockaddr*>(&self.result_.peer.storage), &size,
-                  SOCK_NONBLOCK | SOCK_CLOEXEC);
+    socklen_t size = sizeof self.peer_.storage;
+    const int fd = ::accept4(self.watch_->fd, reinterpret_cast<sockaddr*>(&self.peer_.storage),
+                             &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
-      self.result_.fd = fd;
-      self.result_.peer.size = size;
+      self.fd_ = fd;
+      self.peer_.size = size;
       return true;
     }
     // A connection reset while queued is not the listener's problem.
@@ -166,7 +164,7 @@ bool Socket::AcceptAwaiter::Attempt(IoWaiter& waiter) {
       self.watch_->readable = false;
       return false;
     }
-    self.result_.error = errno;
+    self.error_ = errno;
     return true;
   }
 }
@@ -191,17 +189,16 @@ Connected Socket::StartConnect(Loop& loop, const Endpoint& endpoint) {
   }
   // Registered only now: epoll reports a socket that is not connecting yet
   // as hung up.
-  result.socket =
-      Socket(loop, fd, rc == 0 ? Loop::Interest::kStream : Loop::Interest::kConnecting);
+  result.socket = Socket(loop, fd, rc == 0 ? Loop::Interest::kStream : Loop::Interest::kConnecting);
   return result;
 }
 
 bool Socket::ConnectAwaiter::Attempt(IoWaiter& waiter) {
   auto& self = static_cast<ConnectAwaiter&>(waiter);
-  int error = 0;
-  socklen_t size = sizeof error;
-  if (::getsockopt(self.watch_->fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0) error = errno;
-  self.error_ = error;
+  socklen_t size = sizeof self.error_;
+  if (::getsockopt(self.watch_->fd, SOL_SOCKET, SO_ERROR, &self.error_, &size) != 0) {
+    self.error_ = errno;
+  }
   return true;
 }
 

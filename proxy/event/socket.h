@@ -98,68 +98,64 @@ class Socket {
 
  private:
   Socket(Loop& loop, int fd, Loop::Interest interest);
-  Loop* loop_ = nullptr;
-  Watch* watch_ = nullptr;
+  Watch* watch_ = nullptr;    // its loop is watch_->loop
   bool shared_file_ = false;  // a dup'd descriptor: see Loop::Close
 };
 
-class Socket::ReadAwaiter : IoWaiter {
+// What every socket operation shares: it runs at once when epoll's last
+// word allows, else it parks on the watch and the loop runs `Attempt` on the
+// next edge. `kWrites` picks the direction; the result is the derived
+// operation's.
+template <typename Operation, bool kWrites>
+class WatchAwaiter : protected IoWaiter {
  public:
-  ReadAwaiter(Watch* watch, char* data, size_t size) : watch_(watch), data_(data), size_(size) {
-    attempt = &Attempt;
-  }
   bool await_ready() {
     if (watch_ == nullptr) {
-      result_.error = EBADF;
+      error_ = EBADF;
       return true;
     }
-    return watch_->readable && Attempt(*this);
+    return (kWrites ? watch_->writable : watch_->readable) && Operation::Attempt(*this);
   }
   void await_suspend(std::coroutine_handle<> awaiting) {
     handle = awaiting;
-    watch_->reader = this;
-  }
-  IoResult await_resume() {
-    if (cancelled != 0) result_.error = cancelled;
-    return result_;
+    (kWrites ? watch_->writer : watch_->reader) = this;
   }
 
- private:
-  static bool Attempt(IoWaiter& waiter);
+ protected:
+  explicit WatchAwaiter(Watch* watch) : watch_(watch) { attempt = &Operation::Attempt; }
+  // The operation's own errno value, or ECANCELED if Cancel woke it.
+  int error() const { return cancelled != 0 ? cancelled : error_; }
+
   Watch* watch_;
-  char* data_;
-  size_t size_;
-  IoResult result_;
+  int error_ = 0;
 };
 
-class Socket::WriteAwaiter : IoWaiter {
+class Socket::ReadAwaiter : public WatchAwaiter<ReadAwaiter, false> {
  public:
-  WriteAwaiter(Watch* watch, std::string_view first, std::string_view second, int flags)
-      : watch_(watch), parts_{first, second}, flags_(flags) {
-    attempt = &Attempt;
-  }
-  bool await_ready() {
-    if (watch_ == nullptr) {
-      result_.error = EBADF;
-      return true;
-    }
-    return watch_->writable && Attempt(*this);
-  }
-  void await_suspend(std::coroutine_handle<> awaiting) {
-    handle = awaiting;
-    watch_->writer = this;
-  }
-  IoResult await_resume() {
-    if (cancelled != 0) result_.error = cancelled;
-    return result_;
-  }
+  ReadAwaiter(Watch* watch, char* data, size_t size)
+      : WatchAwaiter(watch), data_(data), size_(size) {}
+  IoResult await_resume() const { return {bytes_, error()}; }
 
  private:
+  friend WatchAwaiter;
   static bool Attempt(IoWaiter& waiter);
-  Watch* watch_;
+  char* data_;
+  size_t size_;
+  size_t bytes_ = 0;
+};
+
+class Socket::WriteAwaiter : public WatchAwaiter<WriteAwaiter, true> {
+ public:
+  WriteAwaiter(Watch* watch, std::string_view first, std::string_view second, int flags)
+      : WatchAwaiter(watch), parts_{first, second}, flags_(flags) {}
+  IoResult await_resume() const { return {bytes_, error()}; }
+
+ private:
+  friend WatchAwaiter;
+  static bool Attempt(IoWaiter& waiter);
   std::string_view parts_[2];
   int flags_;
-  IoResult result_;
+  size_t bytes_ = 0;
 };
 
 struct Accepted {
@@ -168,29 +164,16 @@ struct Accepted {
   int error = 0;
 };
 
-class Socket::AcceptAwaiter : IoWaiter {
+class Socket::AcceptAwaiter : public WatchAwaiter<AcceptAwaiter, false> {
  public:
-  explicit AcceptAwaiter(Watch* watch) : watch_(watch) { attempt = &Attempt; }
-  bool await_ready() {
-    if (watch_ == nullptr) {
-      result_.error = EBADF;
-      return true;
-    }
-    return watch_->readable && Attempt(*this);
-  }
-  void await_suspend(std::coroutine_handle<> awaiting) {
-    handle = awaiting;
-    watch_->reader = this;
-  }
-  Accepted await_resume() {
-    if (cancelled != 0) result_.error = cancelled;
-    return result_;
-  }
+  explicit AcceptAwaiter(Watch* watch) : WatchAwaiter(watch) {}
+  Accepted await_resume() const { return {fd_, peer_, error()}; }
 
  private:
+  friend WatchAwaiter;
   static bool Attempt(IoWaiter& waiter);
-  Watch* watch_;
-  Accepted result_;
+  int fd_ = -1;
+  Endpoint peer_;
 };
 
 struct Connected {
@@ -198,26 +181,14 @@ struct Connected {
   int error = 0;
 };
 
-class Socket::ConnectAwaiter : IoWaiter {
+class Socket::ConnectAwaiter : public WatchAwaiter<ConnectAwaiter, true> {
  public:
-  explicit ConnectAwaiter(Watch* watch) : watch_(watch) { attempt = &Attempt; }
-  bool await_ready() {
-    if (watch_ == nullptr) {
-      error_ = EBADF;
-      return true;
-    }
-    return watch_->writable && Attempt(*this);
-  }
-  void await_suspend(std::coroutine_handle<> awaiting) {
-    handle = awaiting;
-    watch_->writer = this;
-  }
-  int await_resume() const { return cancelled != 0 ? cancelled : error_; }
+  explicit ConnectAwaiter(Watch* watch) : WatchAwaiter(watch) {}
+  int await_resume() const { return error(); }
 
  private:
+  friend WatchAwaiter;
   static bool Attempt(IoWaiter& waiter);
-  Watch* watch_;
-  int error_ = 0;
 };
 
 inline Socket::ConnectAwaiter Socket::FinishConnect() { return ConnectAwaiter(watch_); }

@@ -23,12 +23,9 @@ class Task;
 
 namespace detail {
 
-struct PromiseBase {
+struct PromiseBase : RecycledFrame {
   std::coroutine_handle<> continuation = std::noop_coroutine();
   std::exception_ptr error;
-
-  static void* operator new(size_t size) { return AllocateFrame(size); }
-  static void operator delete(void* frame, size_t size) noexcept { FreeFrame(frame, size); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   struct FinalAwaiter {

@@ -40,12 +40,11 @@ class WhenBoth {
 
  private:
   struct Child {
-    struct promise_type {  // NOLINT(readability-identifier-naming): the name C++ requires
+    // NOLINTNEXTLINE(readability-identifier-naming): the name C++ requires
+    struct promise_type : RecycledFrame {
       // Given the coroutine's own arguments (C++20), so it knows its join.
       promise_type(Task<void>& /*task*/, WhenBoth* owner) : join(owner) {}
       WhenBoth* join;
-      static void* operator new(size_t size) { return AllocateFrame(size); }
-      static void operator delete(void* frame, size_t size) noexcept { FreeFrame(frame, size); }
       Child get_return_object() noexcept {
         return Child{std::coroutine_handle<promise_type>::from_promise(*this)};
       }

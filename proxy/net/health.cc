@@ -71,19 +71,17 @@ event::Task<std::string> RunProbe(Worker& worker, BackendPlan backend, std::stri
   co_return "";
 }
 
-// `live` keeps the plan the backend belongs to alive while it is probed.
-event::Task<void> ProbeAndReport(Worker& worker, std::shared_ptr<const LivePlan> /*live*/,
-                                 BackendPlan backend, std::string path) {
+// `backend` and `path` are copies: the probe outlives no plan it needs.
+event::Task<void> ProbeAndReport(Worker& worker, BackendPlan backend, std::string path) {
   std::string why = co_await RunProbe(worker, backend, path);
   worker.probing.erase(backend.state.get());
   if (!worker.stopping) Report(*backend.state, why.empty(), why);
 }
 
-void Spawn(Worker& worker, const std::shared_ptr<const LivePlan>& live, const BackendPlan& backend,
-           const std::string& path) {
+void Spawn(Worker& worker, const BackendPlan& backend, const std::string& path) {
   balance::Backend* state = backend.state.get();
   if (!worker.probing.insert(state).second) return;  // still probing
-  worker.loop.Spawn(ProbeAndReport(worker, live, backend, path));
+  worker.loop.Spawn(ProbeAndReport(worker, backend, path));
 }
 
 template <typename F>
@@ -123,9 +121,9 @@ event::Task<void> ProbeLoop(Worker& worker) {
       it->second = now + interval_of(s) - std::chrono::milliseconds(100);
       auto probe = [&](const BackendPlan& b) {
         if (!s.health_check.empty()) {
-          Spawn(worker, live, b, s.health_check);
+          Spawn(worker, b, s.health_check);
         } else if (!b.state->alive()) {
-          Spawn(worker, live, b, "");
+          Spawn(worker, b, "");
         }
       };
       for (const BackendPlan& b : s.backends) probe(b);
